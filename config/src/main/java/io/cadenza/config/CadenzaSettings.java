@@ -1,0 +1,86 @@
+package io.cadenza.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of a Cadenza node, validated. Built once at start by {@link SettingsLoader}; the
+ * composition root hands each component the part it needs. {@code hocon} is the merged
+ * configuration for libraries configured in HOCON themselves (Akka).
+ */
+public record CadenzaSettings(
+    Node node,
+    Http http,
+    Cql cql,
+    Kafka kafka,
+    Redis redis,
+    Cluster cluster,
+    Health health,
+    com.typesafe.config.Config hocon) {
+
+  /** Identity and life-cycle budgets of this node. */
+  public record Node(String name, Duration startupTimeout, Duration shutdownTimeout) {}
+
+  /** The HTTP and WebSocket listener. */
+  public record Http(String host, int port) {}
+
+  /** ScyllaDB (CQL) connection and keyspace. */
+  public record Cql(
+      List<HostPort> contactPoints,
+      String localDatacenter,
+      String keyspace,
+      Replication replication,
+      Duration requestTimeout) {}
+
+  /** Keyspace replication, rendered as the CQL replication map. */
+  public record Replication(
+      String strategy, int replicationFactor, List<DatacenterFactor> datacenters) {
+
+    public String toCql() {
+      if ("SimpleStrategy".equals(strategy)) {
+        return "{'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}";
+      }
+      return datacenters.stream()
+          .map(dc -> "'" + dc.datacenter() + "': " + dc.replicationFactor())
+          .collect(Collectors.joining(", ", "{'class': 'NetworkTopologyStrategy', ", "}"));
+    }
+  }
+
+  /** One data centre's replication factor for NetworkTopologyStrategy. */
+  public record DatacenterFactor(String datacenter, int replicationFactor) {}
+
+  /** Kafka brokers and the topics this node needs. */
+  public record Kafka(
+      List<HostPort> bootstrapServers,
+      short replicationFactor,
+      Duration requestTimeout,
+      List<TopicSpec> topics) {
+
+    public String bootstrapServersString() {
+      return bootstrapServers.stream().map(HostPort::toString).collect(Collectors.joining(","));
+    }
+  }
+
+  /** A Kafka topic and its partition count. */
+  public record TopicSpec(String name, int partitions) {}
+
+  /** Redis, as a redis:// URL. */
+  public record Redis(URI url, int maxPoolSize, int maxPoolWaiting) {}
+
+  /** Clustering: Hazelcast (Vert.x cluster manager and event bus) and the Akka session cluster. */
+  public record Cluster(Hazelcast hazelcast, EventBus eventBus, Akka akka) {}
+
+  /** Hazelcast member settings: tcp-ip discovery only. */
+  public record Hazelcast(String clusterName, String host, int port, List<String> members) {}
+
+  /** The clustered event bus listener. */
+  public record EventBus(String host, int port) {}
+
+  /** Akka Artery address and seed nodes. */
+  public record Akka(String host, int port, List<String> seedNodes) {}
+
+  /** Readiness checks. */
+  public record Health(Duration checkTimeout) {}
+}
