@@ -1,0 +1,152 @@
+package io.cadenza.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SettingsLoaderTest {
+
+  private static CadenzaSettings load(Map<String, String> env, Map<String, Object> sysProps) {
+    return SettingsLoader.load(env, ConfigFactory.parseMap(sysProps));
+  }
+
+  @Test
+  void defaultsGiveASingleNodeOnLoopback() {
+    CadenzaSettings s = load(Map.of(), Map.of());
+    assertThat(s.http().host()).isEqualTo("127.0.0.1");
+    assertThat(s.http().port()).isEqualTo(8080);
+    assertThat(s.cql().contactPoints()).containsExactly(new HostPort("127.0.0.1", 19042));
+    assertThat(s.kafka().bootstrapServersString()).isEqualTo("127.0.0.1:19092");
+    assertThat(s.redis().url().toString()).isEqualTo("redis://127.0.0.1:16379");
+    assertThat(s.cluster().hazelcast().members()).containsExactly("127.0.0.1");
+    assertThat(s.cluster().akka().seedNodes()).isEmpty();
+    assertThat(s.node().shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.kafka().topics())
+        .extracting(CadenzaSettings.TopicSpec::name)
+        .contains("listening-events", "catalog-changes");
+  }
+
+  @Test
+  void environmentOverridesDefaults() {
+    CadenzaSettings s =
+        load(
+            Map.of(
+                "CADENZA_HTTP_PORT", "9090",
+                "CADENZA_CQL_CONTACT_POINTS", "10.0.0.1:9042, 10.0.0.2:9042",
+                "CADENZA_REDIS_URL", "redis://cache:6380"),
+            Map.of());
+    assertThat(s.http().port()).isEqualTo(9090);
+    assertThat(s.cql().contactPoints())
+        .containsExactly(new HostPort("10.0.0.1", 9042), new HostPort("10.0.0.2", 9042));
+    assertThat(s.redis().url().getPort()).isEqualTo(6380);
+  }
+
+  @Test
+  void systemPropertiesOverrideTheEnvironment() {
+    CadenzaSettings s =
+        load(Map.of("CADENZA_HTTP_PORT", "9090"), Map.of("cadenza.http.port", "9191"));
+    assertThat(s.http().port()).isEqualTo(9191);
+  }
+
+  @Test
+  void variablesOutsideCadenzaAreIgnored() {
+    CadenzaSettings s = load(Map.of("HTTP_PORT", "1", "PATH", "/bin"), Map.of());
+    assertThat(s.http().port()).isEqualTo(8080);
+  }
+
+  @Test
+  void badPortNamesTheKeyAndTheRule() {
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.http.port", "70000")))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessage(
+            "invalid setting cadenza.http.port: must be a whole number from 0 to 65535"
+                + " (given: \"70000\")");
+  }
+
+  @Test
+  void nonNumericEnvironmentValueNamesTheKey() {
+    assertThatThrownBy(() -> load(Map.of("CADENZA_HTTP_PORT", "eighty"), Map.of()))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("cadenza.http.port");
+  }
+
+  @Test
+  void badDurationNamesTheKey() {
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.node.shutdown-timeout", "soon")))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("cadenza.node.shutdown-timeout")
+        .hasMessageContaining("must be a duration");
+  }
+
+  @Test
+  void durationOutOfRangeIsRejected() {
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.node.shutdown-timeout", "0s")))
+        .hasMessageContaining("cadenza.node.shutdown-timeout");
+  }
+
+  @Test
+  void contactPointWithoutPortIsRejected() {
+    assertThatThrownBy(() -> load(Map.of("CADENZA_CQL_CONTACT_POINTS", "db1"), Map.of()))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("cadenza.cql.contact-points")
+        .hasMessageContaining("host:port");
+  }
+
+  @Test
+  void keyspaceMustBeACqlIdentifier() {
+    assertThatThrownBy(() -> load(Map.of("CADENZA_CQL_KEYSPACE", "x; DROP KEYSPACE y"), Map.of()))
+        .hasMessageContaining("cadenza.cql.keyspace");
+  }
+
+  @Test
+  void redisUrlMustBeRedisScheme() {
+    assertThatThrownBy(() -> load(Map.of("CADENZA_REDIS_URL", "http://localhost:1"), Map.of()))
+        .hasMessageContaining("cadenza.redis.url");
+  }
+
+  @Test
+  void seedNodesMustBeAkkaAddresses() {
+    assertThatThrownBy(() -> load(Map.of("CADENZA_AKKA_SEED_NODES", "127.0.0.1:25520"), Map.of()))
+        .hasMessageContaining("cadenza.cluster.akka.seed-nodes");
+    CadenzaSettings s =
+        load(Map.of("CADENZA_AKKA_SEED_NODES", "akka://cadenza@127.0.0.1:25520"), Map.of());
+    assertThat(s.cluster().akka().seedNodes()).containsExactly("akka://cadenza@127.0.0.1:25520");
+  }
+
+  @Test
+  void replicationRendersAsCql() {
+    assertThat(load(Map.of(), Map.of()).cql().replication().toCql())
+        .isEqualTo("{'class': 'SimpleStrategy', 'replication_factor': 1}");
+    CadenzaSettings multiDc =
+        load(
+            Map.of(
+                "CADENZA_CQL_REPLICATION_STRATEGY", "NetworkTopologyStrategy",
+                "CADENZA_CQL_DATACENTERS", "eu:3, us:2"),
+            Map.of());
+    assertThat(multiDc.cql().replication().toCql())
+        .isEqualTo("{'class': 'NetworkTopologyStrategy', 'eu': 3, 'us': 2}");
+  }
+
+  @Test
+  void networkTopologyWithoutDatacentersIsRejected() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of("CADENZA_CQL_REPLICATION_STRATEGY", "NetworkTopologyStrategy"),
+                    Map.of()))
+        .hasMessageContaining("cadenza.cql.replication.datacenters");
+  }
+
+  @Test
+  void akkaSettingsFollowTheClusterSettings() {
+    CadenzaSettings s = load(Map.of("CADENZA_AKKA_PORT", "0"), Map.of());
+    assertThat(s.hocon().getInt("akka.remote.artery.canonical.port")).isZero();
+    assertThat(s.hocon().getString("akka.actor.provider")).isEqualTo("cluster");
+    assertThat(s.hocon().getString("akka.cluster.downing-provider-class"))
+        .isEqualTo("akka.cluster.sbr.SplitBrainResolverProvider");
+  }
+}
