@@ -32,7 +32,8 @@ public record CadenzaSettings(
       String localDatacenter,
       String keyspace,
       Replication replication,
-      Duration requestTimeout) {}
+      Duration requestTimeout,
+      Duration schemaChangeTimeout) {}
 
   /** Keyspace replication, rendered as the CQL replication map. */
   public record Replication(

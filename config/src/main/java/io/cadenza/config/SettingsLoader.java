@@ -82,7 +82,11 @@ public final class SettingsLoader {
                 "must be a lower-case CQL identifier of at most 48 characters"),
             replication(r),
             r.duration(
-                "cadenza.cql.request-timeout", Duration.ofMillis(100), Duration.ofMinutes(10)));
+                "cadenza.cql.request-timeout", Duration.ofMillis(100), Duration.ofMinutes(10)),
+            r.duration(
+                "cadenza.cql.schema-change-timeout",
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(30)));
     var kafka =
         new CadenzaSettings.Kafka(
             r.hostPorts("cadenza.kafka.bootstrap-servers"),

@@ -40,7 +40,7 @@ public final class CqlMigrations {
   private final Duration timeout;
 
   public CqlMigrations(CqlSession session, CadenzaSettings.Cql settings) {
-    this(session, settings.keyspace(), settings.replication(), settings.requestTimeout());
+    this(session, settings.keyspace(), settings.replication(), settings.schemaChangeTimeout());
   }
 
   public CqlMigrations(

@@ -1,0 +1,53 @@
+package io.cadenza.edge.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every request an id (the caller's {@code X-Request-Id} when it is sane, else a new one),
+ * echoes it in the response, and writes one structured access-log line when the response ends.
+ */
+public final class RequestLog {
+
+  /** Routing-context key and header of the request id. */
+  public static final String REQUEST_ID = "X-Request-Id";
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.cadenza.edge.access");
+  private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{8,64}");
+
+  private RequestLog() {}
+
+  static void handle(RoutingContext ctx) {
+    String offered = ctx.request().getHeader(REQUEST_ID);
+    String id =
+        offered != null && SANE_ID.matcher(offered).matches()
+            ? offered
+            : UUID.randomUUID().toString();
+    ctx.put(REQUEST_ID, id);
+    ctx.response().putHeader(REQUEST_ID, id);
+    long started = System.nanoTime();
+    ctx.addEndHandler(
+        done -> {
+          String path = ctx.request().path();
+          boolean probe =
+              path.equals("/health") || path.equals("/ready") || path.equals("/metrics");
+          var line = probe ? LOG.atDebug() : LOG.atInfo();
+          line.addKeyValue("requestId", id)
+              .addKeyValue("method", ctx.request().method().name())
+              .addKeyValue("path", path)
+              .addKeyValue("status", ctx.response().getStatusCode())
+              .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000.0)
+              .log("Served {} {}.", ctx.request().method().name(), path);
+        });
+    ctx.next();
+  }
+
+  /** The id of the request being handled. */
+  public static String id(RoutingContext ctx) {
+    String id = ctx.get(REQUEST_ID);
+    return id == null ? "" : id;
+  }
+}

@@ -1,0 +1,119 @@
+package io.cadenza.edge.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cadenza.config.CadenzaSettings;
+import io.cadenza.edge.TestNodes;
+import io.cadenza.edge.node.CadenzaNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Readiness follows a real Redis outage. The node gets a Redis server of its own (the OS package's
+ * redis-server on a free loopback port) so stopping it does not disturb the shared test stack.
+ */
+class RedisOutageIT {
+
+  private final int redisPort = TestNodes.freePort();
+  private Process redis;
+  private CadenzaNode node;
+  private CadenzaSettings settings;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (node != null) {
+      TestNodes.dropKeyspace(node.infrastructure().cql(), settings.cql().keyspace());
+      node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    stopRedis();
+  }
+
+  @Test
+  void readyIs503WhileRedisIsStoppedAnd200AfterItRestarts() throws Exception {
+    startRedis();
+    settings =
+        TestNodes.settings(
+            "redis-outage-it", Map.of("cadenza.redis.url", "redis://127.0.0.1:" + redisPort));
+    node =
+        CadenzaNode.start(settings)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(120, TimeUnit.SECONDS);
+    String ready = node.url() + "/ready";
+    await().atMost(Duration.ofSeconds(30)).until(() -> TestNodes.statusOf(ready) == 200);
+
+    stopRedis();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> TestNodes.statusOf(ready) == 503);
+    HttpResponse<String> down = TestNodes.get(ready);
+    Map<String, String> statuses = statuses(new JsonObject(down.body()).getJsonArray("checks"));
+    assertThat(statuses).containsEntry("redis", "DOWN");
+    assertThat(statuses)
+        .containsEntry("scylladb", "UP")
+        .containsEntry("kafka", "UP")
+        .containsEntry("akka-cluster", "UP")
+        .containsEntry("hazelcast", "UP");
+
+    startRedis();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> TestNodes.statusOf(ready) == 200);
+  }
+
+  private static Map<String, String> statuses(JsonArray checks) {
+    Map<String, String> statuses = new HashMap<>();
+    for (int i = 0; i < checks.size(); i++) {
+      JsonObject check = checks.getJsonObject(i);
+      statuses.put(check.getString("id"), check.getString("status"));
+    }
+    return statuses;
+  }
+
+  private void startRedis() throws IOException {
+    redis =
+        new ProcessBuilder(
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(redisPort),
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectErrorStream(true)
+            .redirectOutput(new File("target/redis-outage-it.log"))
+            .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> accepts(redisPort));
+  }
+
+  private void stopRedis() throws InterruptedException {
+    if (redis != null && redis.isAlive()) {
+      redis.destroy();
+      if (!redis.waitFor(10, TimeUnit.SECONDS)) {
+        redis.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+    redis = null;
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
