@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -282,43 +283,62 @@ public final class CadenzaNode {
     if (vertx == null) {
       return Future.succeededFuture();
     }
-    return step("edge", () -> edgeDeployment == null ? null : vertx.undeploy(edgeDeployment))
-        .compose(v -> step("node registration", this::deregister))
-        .compose(
-            v -> step("Kafka producer", () -> kafkaProducer == null ? null : kafkaProducer.close()))
-        .compose(
-            v ->
-                step(
-                    "Kafka admin",
-                    () ->
-                        kafkaAdmin == null
-                            ? null
-                            : vertx.executeBlocking(
-                                () -> {
-                                  kafkaAdmin.close(Duration.ofSeconds(2));
-                                  return null;
-                                })))
-        .compose(v -> step("Redis", () -> redis == null ? null : redis.close()))
-        .compose(
-            v ->
-                step(
-                    "ScyllaDB session",
-                    () ->
-                        cql == null
-                            ? null
-                            : Future.fromCompletionStage(
-                                cql.closeAsync(), vertx.getOrCreateContext())))
-        .compose(
-            v ->
-                step(
-                    "Akka session cluster",
-                    () ->
-                        sessionCluster == null
-                            ? null
-                            : Future.fromCompletionStage(
-                                sessionCluster.stop(), vertx.getOrCreateContext())))
-        .compose(v -> step("Vert.x and Hazelcast", vertx::close))
-        .onComplete(v -> LOG.info("Cadenza node {} stopped.", settings.node().name()));
+    Future<Void> beforeVertx =
+        step("edge", () -> edgeDeployment == null ? null : vertx.undeploy(edgeDeployment))
+            .compose(v -> step("node registration", this::deregister))
+            .compose(
+                v ->
+                    step(
+                        "Kafka producer",
+                        () -> kafkaProducer == null ? null : kafkaProducer.close()))
+            .compose(
+                v ->
+                    step(
+                        "Kafka admin",
+                        () ->
+                            kafkaAdmin == null
+                                ? null
+                                : vertx.executeBlocking(
+                                    () -> {
+                                      kafkaAdmin.close(Duration.ofSeconds(2));
+                                      return null;
+                                    })))
+            .compose(v -> step("Redis", () -> redis == null ? null : redis.close()))
+            .compose(
+                v ->
+                    step(
+                        "ScyllaDB session",
+                        () ->
+                            cql == null
+                                ? null
+                                : Future.fromCompletionStage(
+                                    cql.closeAsync(), vertx.getOrCreateContext())))
+            .compose(
+                v ->
+                    step(
+                        "Akka session cluster",
+                        () ->
+                            sessionCluster == null
+                                ? null
+                                : Future.fromCompletionStage(
+                                    sessionCluster.stop(), vertx.getOrCreateContext())));
+    // Vert.x last, and outside any chain bound to its event loops: once they are shut down such a
+    // chain could not complete. close() returns a context-less future, and so is this promise.
+    Promise<Void> done = Promise.promise();
+    beforeVertx.onComplete(
+        ignored ->
+            vertx
+                .close()
+                .onComplete(
+                    closed -> {
+                      if (closed.failed()) {
+                        LOG.warn(
+                            "Stopping Vert.x and Hazelcast failed: {}", closed.cause().toString());
+                      }
+                      LOG.info("Cadenza node {} stopped.", settings.node().name());
+                      done.complete();
+                    }));
+    return done.future();
   }
 
   private Future<Void> deregister() {
