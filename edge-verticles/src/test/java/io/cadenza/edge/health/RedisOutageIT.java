@@ -33,11 +33,14 @@ class RedisOutageIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (node != null) {
-      TestNodes.dropKeyspace(node.infrastructure().cql(), settings.cql().keyspace());
-      node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      if (node != null) {
+        TestNodes.dropKeyspace(node.infrastructure().cql(), settings.cql().keyspace());
+        node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      stopRedis();
     }
-    stopRedis();
   }
 
   @Test
