@@ -83,6 +83,9 @@ public final class SessionCluster {
   public CompletionStage<Void> whenUp(Duration timeout) {
     CompletableFuture<Void> up = new CompletableFuture<>();
     akka.cluster.Cluster.get(system).registerOnMemberUp(() -> up.complete(null));
+    if (isUp()) {
+      up.complete(null);
+    }
     return up.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
