@@ -17,6 +17,8 @@ public record CadenzaSettings(
     Kafka kafka,
     Redis redis,
     Cluster cluster,
+    Auth auth,
+    Edge edge,
     Health health,
     com.typesafe.config.Config hocon) {
 
@@ -24,7 +26,7 @@ public record CadenzaSettings(
   public record Node(String name, Duration startupTimeout, Duration shutdownTimeout) {}
 
   /** The HTTP and WebSocket listener. */
-  public record Http(String host, int port) {}
+  public record Http(String host, int port, String publicUrl) {}
 
   /** ScyllaDB (CQL) connection and keyspace. */
   public record Cql(
@@ -81,6 +83,47 @@ public record CadenzaSettings(
 
   /** Akka Artery address and seed nodes. */
   public record Akka(String host, int port, List<String> seedNodes) {}
+
+  /** Accounts and tokens. */
+  public record Auth(
+      String issuer,
+      List<SigningKey> signingKeys,
+      Duration accessTokenTtl,
+      Duration refreshTokenTtl,
+      Duration authorizationCodeTtl,
+      Duration deviceCodeTtl,
+      Duration devicePollInterval,
+      String firstPartyClientId,
+      String adminToken,
+      PasswordHash passwordHash) {
+
+    /** Whether the admin API is on. */
+    public boolean adminEnabled() {
+      return !adminToken.isEmpty();
+    }
+  }
+
+  /** An HS256 key with its id ({@code kid}); the secret is at least 32 bytes. */
+  public record SigningKey(String id, byte[] secret) {
+    @Override
+    public String toString() {
+      return "SigningKey[" + id + "]";
+    }
+  }
+
+  /** Argon2id cost parameters. */
+  public record PasswordHash(int memoryKib, int iterations, int parallelism) {}
+
+  /** HTTP edge policies. */
+  public record Edge(
+      long bodyLimitBytes,
+      List<String> corsAllowedOrigins,
+      Bucket perUser,
+      Bucket perClient,
+      Bucket perAddress) {}
+
+  /** A token bucket: {@code capacity} tokens, refilled at {@code refillPerSecond}. */
+  public record Bucket(int capacity, double refillPerSecond) {}
 
   /** Readiness checks. */
   public record Health(Duration checkTimeout) {}

@@ -29,6 +29,10 @@ public final class SettingsLoader {
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
   private static final Pattern HOST =
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9a-fA-F:]+]");
+  private static final Pattern PUBLIC_URL =
+      Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+(/[A-Za-z0-9._~%/-]*[A-Za-z0-9._~%-])?");
+  private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+  private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Set<String> STRATEGIES = Set.of("SimpleStrategy", "NetworkTopologyStrategy");
 
   private SettingsLoader() {}
@@ -71,7 +75,14 @@ public final class SettingsLoader {
                 "cadenza.node.startup-timeout", Duration.ofSeconds(1), Duration.ofMinutes(30)),
             r.duration(
                 "cadenza.node.shutdown-timeout", Duration.ofSeconds(1), Duration.ofMinutes(5)));
-    var http = new CadenzaSettings.Http(r.host("cadenza.http.host"), r.port("cadenza.http.port"));
+    var http =
+        new CadenzaSettings.Http(
+            r.host("cadenza.http.host"),
+            r.port("cadenza.http.port"),
+            r.matching(
+                "cadenza.http.public-url",
+                PUBLIC_URL,
+                "must be an http(s) URL without a trailing slash, e.g. https://music.example.com"));
     var cql =
         new CadenzaSettings.Cql(
             r.hostPorts("cadenza.cql.contact-points"),
@@ -115,11 +126,115 @@ public final class SettingsLoader {
                 r.host("cadenza.cluster.akka.host"),
                 r.port("cadenza.cluster.akka.port"),
                 r.list("cadenza.cluster.akka.seed-nodes", 0, r::akkaAddress)));
+    var auth = auth(r);
+    var edge =
+        new CadenzaSettings.Edge(
+            r.bytes("cadenza.edge.body-limit", 1024, 64L * 1024 * 1024),
+            r.list("cadenza.edge.cors-allowed-origins", 0, SettingsLoader::origin),
+            bucket(r, "cadenza.edge.rate-limit.per-user"),
+            bucket(r, "cadenza.edge.rate-limit.per-client"),
+            bucket(r, "cadenza.edge.rate-limit.per-address"));
     var health =
         new CadenzaSettings.Health(
             r.duration(
                 "cadenza.health.check-timeout", Duration.ofMillis(50), Duration.ofMinutes(1)));
-    return new CadenzaSettings(node, http, cql, kafka, redis, cluster, health, config);
+    return new CadenzaSettings(node, http, cql, kafka, redis, cluster, auth, edge, health, config);
+  }
+
+  private static CadenzaSettings.Auth auth(Reader r) {
+    String keysKey = "cadenza.auth.signing-keys";
+    String keyRule =
+        "must list id:secret keys, the secret base64 of at least 32 random bytes"
+            + " (./cadenza generates one)";
+    List<CadenzaSettings.SigningKey> keys =
+        r.list(
+            keysKey,
+            0,
+            item -> {
+              int colon = item.indexOf(':');
+              String id = colon > 0 ? item.substring(0, colon) : "";
+              if (!KEY_ID.matcher(id).matches()) {
+                throw new InvalidSettingException(keysKey, keyRule, "(a key without a valid id)");
+              }
+              byte[] secret;
+              try {
+                secret = java.util.Base64.getDecoder().decode(item.substring(colon + 1).strip());
+              } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(keysKey, keyRule, "(key " + id + ": not base64)");
+              }
+              if (secret.length < 32) {
+                throw new InvalidSettingException(
+                    keysKey, keyRule, "(key " + id + ": " + secret.length + " bytes)");
+              }
+              return new CadenzaSettings.SigningKey(id, secret);
+            });
+    if (keys.isEmpty()) {
+      // The value is a secret: never echo it.
+      throw new InvalidSettingException(keysKey, keyRule, "(none)");
+    }
+    if (keys.stream().map(CadenzaSettings.SigningKey::id).distinct().count() != keys.size()) {
+      throw new InvalidSettingException(keysKey, "must not repeat a key id", "(repeated id)");
+    }
+    String adminKey = "cadenza.auth.admin-token";
+    String admin = r.rawOf(adminKey) == null ? "" : r.string(adminKey).strip();
+    if (!admin.isEmpty() && admin.length() < 24) {
+      throw new InvalidSettingException(
+          adminKey, "must be empty (admin API off) or at least 24 characters", "(too short)");
+    }
+    return new CadenzaSettings.Auth(
+        r.matching("cadenza.auth.issuer", NAME, "must be 1-64 letters, digits, '.', '_' or '-'"),
+        List.copyOf(keys),
+        r.duration("cadenza.auth.access-token-ttl", Duration.ofMinutes(1), Duration.ofDays(1)),
+        r.duration("cadenza.auth.refresh-token-ttl", Duration.ofHours(1), Duration.ofDays(366)),
+        r.duration(
+            "cadenza.auth.authorization-code-ttl", Duration.ofSeconds(10), Duration.ofMinutes(10)),
+        r.duration("cadenza.auth.device-code-ttl", Duration.ofMinutes(1), Duration.ofHours(1)),
+        r.duration(
+            "cadenza.auth.device-poll-interval", Duration.ofMillis(100), Duration.ofMinutes(1)),
+        r.matching(
+            "cadenza.auth.first-party-client-id",
+            CLIENT_ID,
+            "must be 1-64 letters, digits, '_' or '-'"),
+        admin,
+        new CadenzaSettings.PasswordHash(
+            (int)
+                (r.bytes("cadenza.auth.password-hash.memory", 8 * 1024, 1024L * 1024 * 1024)
+                    / 1024),
+            r.intIn("cadenza.auth.password-hash.iterations", 1, 100),
+            r.intIn("cadenza.auth.password-hash.parallelism", 1, 64)));
+  }
+
+  private static CadenzaSettings.Bucket bucket(Reader r, String prefix) {
+    int capacity = r.intIn(prefix + ".capacity", 1, 10_000_000);
+    String key = prefix + ".refill-per-second";
+    String text = r.string(key).strip();
+    try {
+      double refill = Double.parseDouble(text);
+      if (!(refill > 0 && refill <= 10_000_000)) {
+        throw new NumberFormatException(text);
+      }
+      return new CadenzaSettings.Bucket(capacity, refill);
+    } catch (NumberFormatException e) {
+      throw new InvalidSettingException(key, "must be a number above 0", text);
+    }
+  }
+
+  private static String origin(String item) {
+    String key = "cadenza.edge.cors-allowed-origins";
+    String rule =
+        "must list web origins like https://app.example.com (scheme, host, optional port)";
+    try {
+      URI uri = new URI(item);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+          || uri.getRawQuery() != null) {
+        throw new InvalidSettingException(key, rule, item);
+      }
+      return item;
+    } catch (URISyntaxException e) {
+      throw new InvalidSettingException(key, rule, item);
+    }
   }
 
   private static CadenzaSettings.Replication replication(Reader r) {
@@ -291,6 +406,22 @@ public final class SettingsLoader {
         throw new InvalidSettingException(full(key), rule, rawOf(key));
       }
       if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new InvalidSettingException(full(key), rule, rawOf(key));
+      }
+      return value;
+    }
+
+    long bytes(String key, long min, long max) {
+      String rule = "must be a size from " + min + " to " + max + " bytes (e.g. 64KiB)";
+      long value;
+      try {
+        value = config.getBytes(key);
+      } catch (ConfigException.Missing e) {
+        throw new InvalidSettingException(full(key), "is required", null);
+      } catch (ConfigException e) {
+        throw new InvalidSettingException(full(key), rule, rawOf(key));
+      }
+      if (value < min || value > max) {
         throw new InvalidSettingException(full(key), rule, rawOf(key));
       }
       return value;

@@ -10,8 +10,12 @@ import org.junit.jupiter.api.Test;
 
 class SettingsLoaderTest {
 
+  static final String KEY = "k1:" + "A".repeat(43) + "=";
+
   private static CadenzaSettings load(Map<String, String> env, Map<String, Object> sysProps) {
-    return SettingsLoader.load(env, ConfigFactory.parseMap(sysProps));
+    Map<String, String> withKey = new java.util.HashMap<>(env);
+    withKey.putIfAbsent("CADENZA_AUTH_SIGNING_KEYS", KEY);
+    return SettingsLoader.load(withKey, ConfigFactory.parseMap(sysProps));
   }
 
   @Test
@@ -148,5 +152,49 @@ class SettingsLoaderTest {
     assertThat(s.hocon().getString("akka.actor.provider")).isEqualTo("cluster");
     assertThat(s.hocon().getString("akka.cluster.downing-provider-class"))
         .isEqualTo("akka.cluster.sbr.SplitBrainResolverProvider");
+  }
+
+  @Test
+  void signingKeysAreRequiredAndTheirSecretsNeverEchoed() {
+    assertThatThrownBy(() -> load(Map.of("CADENZA_AUTH_SIGNING_KEYS", ""), Map.of()))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("cadenza.auth.signing-keys");
+    assertThatThrownBy(
+            () -> load(Map.of("CADENZA_AUTH_SIGNING_KEYS", "k1:c2hvcnQtc2VjcmV0"), Map.of()))
+        .hasMessageContaining("cadenza.auth.signing-keys")
+        .hasMessageNotContaining("c2hvcnQtc2VjcmV0");
+  }
+
+  @Test
+  void signingKeysRotateWithTheFirstSigning() {
+    CadenzaSettings s =
+        load(Map.of("CADENZA_AUTH_SIGNING_KEYS", "new:" + "B".repeat(44) + ", " + KEY), Map.of());
+    assertThat(s.auth().signingKeys())
+        .extracting(CadenzaSettings.SigningKey::id)
+        .containsExactly("new", "k1");
+    assertThat(s.auth().signingKeys().get(0).secret()).hasSize(33);
+  }
+
+  @Test
+  void edgePoliciesHaveSaneDefaults() {
+    CadenzaSettings s = load(Map.of(), Map.of());
+    assertThat(s.edge().bodyLimitBytes()).isEqualTo(64 * 1024);
+    assertThat(s.edge().corsAllowedOrigins()).isEmpty();
+    assertThat(s.auth().adminEnabled()).isFalse();
+    assertThat(s.auth().passwordHash().memoryKib()).isEqualTo(19 * 1024);
+  }
+
+  @Test
+  void corsOriginsMustBeOrigins() {
+    assertThatThrownBy(
+            () -> load(Map.of("CADENZA_CORS_ALLOWED_ORIGINS", "https://a.example/path"), Map.of()))
+        .hasMessageContaining("cadenza.edge.cors-allowed-origins");
+  }
+
+  @Test
+  void aShortAdminTokenIsRejected() {
+    assertThatThrownBy(() -> load(Map.of("CADENZA_ADMIN_TOKEN", "secret"), Map.of()))
+        .hasMessageContaining("cadenza.auth.admin-token")
+        .hasMessageNotContaining("secret\"");
   }
 }
