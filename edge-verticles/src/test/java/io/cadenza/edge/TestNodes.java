@@ -28,6 +28,12 @@ public final class TestNodes {
   public static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** A fixed test key, so tests can mint and inspect tokens. */
+  public static final String SIGNING_KEYS =
+      "test1:" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+
   private TestNodes() {}
 
   /** Per-test overrides as environment variables (for nodes started in a child process). */
@@ -36,6 +42,8 @@ public final class TestNodes {
     env.put("CADENZA_NODE_NAME", name + "-" + UUID.randomUUID().toString().substring(0, 8));
     env.put("CADENZA_HTTP_PORT", String.valueOf(freePort()));
     env.put("CADENZA_AKKA_PORT", "0");
+    env.put("CADENZA_AUTH_SIGNING_KEYS", SIGNING_KEYS);
+    env.put("CADENZA_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("CADENZA_HAZELCAST_PORT", String.valueOf(freePort()));
     env.put(
         "CADENZA_CQL_KEYSPACE",

@@ -1,18 +1,34 @@
 package io.cadenza.edge.http;
 
+import io.cadenza.edge.accounts.Accounts;
+import io.cadenza.edge.auth.BearerAuth;
+import io.cadenza.edge.auth.Principal;
+import io.cadenza.edge.auth.Scopes;
 import io.cadenza.edge.health.ReadinessChecks;
 import io.cadenza.edge.node.Infrastructure;
+import io.cadenza.edge.openapi.OpenApi;
+import io.cadenza.edge.policy.BodyLimits;
+import io.cadenza.edge.policy.Cors;
+import io.cadenza.edge.policy.RateLimitHandler;
+import io.cadenza.edge.policy.RateLimiter;
+import io.cadenza.edge.policy.SecurityHeaders;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
 
-/** The HTTP edge of a node: health, readiness and metrics today; the public API mounts here. */
+/** The HTTP edge of a node. {@link #routes} reads as the contents page of the API. */
 public final class EdgeVerticle extends VerticleBase {
 
   private final Infrastructure infra;
@@ -24,23 +40,168 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    Future<OpenApi> openApi = OpenApi.load(vertx);
+    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi)
+        .map(all -> all.<Accounts>resultAt(0))
+        .compose(
+            accounts -> {
+              server =
+                  vertx.createHttpServer(
+                      new HttpServerOptions()
+                          .setHost(infra.settings().http().host())
+                          .setPort(infra.settings().http().port())
+                          .setCompressionSupported(false)
+                          .setMaxInitialLineLength(8192)
+                          .setMaxHeaderSize(16384));
+              return server.requestHandler(routes(accounts, openApi.result())).listen();
+            });
+  }
+
+  private Router routes(Accounts accounts, OpenApi contract) {
+    var edge = infra.settings().edge();
+    RateLimiter limiter = RateLimiter.create(infra.redis(), infra.metrics());
+    Handler<RoutingContext> perPrincipal = RateLimitHandler.perPrincipal(limiter, edge);
+    Handler<RoutingContext> perAddress = RateLimitHandler.perAddress(limiter, edge);
+    BodyHandler body = BodyLimits.create(edge);
+    BearerAuth bearer = BearerAuth.required(accounts.accessTokens());
+    var api = accounts.api();
+    var token = accounts.tokenEndpoint();
+    var signIn = accounts.signIn();
+
     Router router = Router.router(vertx);
     router.route().handler(RequestLog::handle);
+    router.route().handler(SecurityHeaders.create());
+    router.route().handler(Cors.create(edge));
 
+    // Probes.
     router.get("/health").handler(EdgeVerticle::alive);
     router
         .get("/ready")
         .handler(HealthCheckHandler.createWithHealthChecks(ReadinessChecks.create(vertx, infra)));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(infra.metrics()));
+    router.get("/openapi.yaml").handler(contract.serveYaml());
+    router.get("/openapi.json").handler(contract.serveJson());
+
+    // Accounts (Cadenza extensions) and the OAuth 2.0 endpoints of the accounts service.
+    router
+        .post("/api/signup")
+        .handler(body)
+        .handler(perAddress)
+        .handler(contract.validate("sign-up"))
+        .respond(api::signUp);
+    router
+        .post("/api/login")
+        .handler(body)
+        .handler(perAddress)
+        .handler(contract.validate("log-in"))
+        .respond(api::logIn);
+    router
+        .post("/api/logout")
+        .handler(body)
+        .handler(BearerAuth.optional(accounts.accessTokens()))
+        .handler(contract.validate("log-out"))
+        .respond(ctx -> logOut(accounts, limiter, ctx));
+    router.post("/api/token").handler(body).handler(perAddress).respond(token::token);
+    router
+        .post("/api/device/code")
+        .handler(body)
+        .handler(perAddress)
+        .respond(token::deviceAuthorization);
+    router
+        .post("/api/device/approve")
+        .handler(body)
+        .handler(bearer)
+        .handler(perPrincipal)
+        .handler(Scopes.requireUser())
+        .handler(contract.validate("approve-device"))
+        .respond(signIn::approveDevice);
+    router.get("/authorize").handler(SecurityHeaders.forHtml()).handler(signIn::authorizePage);
+    router
+        .post("/authorize")
+        .handler(body)
+        .handler(SecurityHeaders.forHtml())
+        .handler(perAddress)
+        .handler(signIn::authorizeDecision);
+    router.get("/device").handler(SecurityHeaders.forHtml()).handler(signIn::devicePage);
+    router
+        .post("/device")
+        .handler(body)
+        .handler(SecurityHeaders.forHtml())
+        .handler(perAddress)
+        .handler(signIn::deviceDecision);
+
+    // The Spotify-shaped Web API: every /v1 call carries a valid token and is rate limited.
+    router.route("/v1/*").handler(bearer).handler(perPrincipal);
+    router
+        .get("/v1/me")
+        .handler(Scopes.requireUser())
+        .handler(contract.validate("get-current-users-profile"))
+        .respond(api::me);
+    router
+        .get("/v1/users/:user_id")
+        .handler(contract.validate("get-users-profile"))
+        .respond(api::userById);
+
+    // Administration (bearer: cadenza.auth.admin-token; off when it is empty).
+    router.route("/admin/v1/*").handler(this::admin);
+    router
+        .put("/admin/v1/users/:user_id/product")
+        .handler(body)
+        .handler(contract.validate("set-user-product"))
+        .respond(api::setProduct);
+    router
+        .post("/admin/v1/clients")
+        .handler(body)
+        .handler(contract.validate("register-client"))
+        .respond(api::registerClient);
 
     ErrorResponses.mount(router);
-    server =
-        vertx.createHttpServer(
-            new HttpServerOptions()
-                .setHost(infra.settings().http().host())
-                .setPort(infra.settings().http().port())
-                .setCompressionSupported(false));
-    return server.requestHandler(router).listen();
+    return router;
+  }
+
+  /** Sign-out: the refresh token's family is revoked, and the access token when one is sent. */
+  private static Future<Void> logOut(Accounts accounts, RateLimiter limiter, RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    if (body == null
+        || !(body.getValue("refresh_token") instanceof String refreshToken)
+        || refreshToken.length() > 512) {
+      throw new io.cadenza.config.error.ValidationException(
+          "Invalid request body: refresh_token is required");
+    }
+    Future<Void> revokeAccess =
+        Principal.of(ctx)
+            .map(p -> limiter.revoke(p.tokenId(), p.expiresAt()))
+            .orElse(Future.succeededFuture());
+    return revokeAccess
+        .compose(v -> accounts.tokenEndpoint().revokeFamilyOf(refreshToken))
+        .map(
+            v -> {
+              ctx.response().setStatusCode(204);
+              return null;
+            });
+  }
+
+  private void admin(RoutingContext ctx) {
+    var auth = infra.settings().auth();
+    if (!auth.adminEnabled()) {
+      ctx.fail(new HttpException(404, "Service not found"));
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String expected = "Bearer " + auth.adminToken();
+    if (header == null
+        || !MessageDigest.isEqual(
+            header.strip().getBytes(StandardCharsets.UTF_8),
+            expected.getBytes(StandardCharsets.UTF_8))) {
+      ctx.fail(new HttpException(401, "Invalid admin token"));
+      return;
+    }
+    ctx.next();
   }
 
   /** The port the server listens on (the configured one, or the one picked for port 0). */

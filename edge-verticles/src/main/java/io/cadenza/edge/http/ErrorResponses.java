@@ -2,6 +2,7 @@ package io.cadenza.edge.http;
 
 import io.cadenza.config.error.CadenzaException;
 import io.cadenza.config.error.RetriableException;
+import io.cadenza.edge.oauth.OAuthException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -49,6 +50,10 @@ public final class ErrorResponses {
 
   static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (failure instanceof OAuthException oauth) {
+      writeOAuth(ctx, oauth);
+      return;
+    }
     int status;
     String message;
     if (failure instanceof CadenzaException known) {
@@ -90,6 +95,25 @@ public final class ErrorResponses {
         .end(
             new JsonObject()
                 .put("error", new JsonObject().put("status", status).put("message", message))
+                .encode());
+  }
+
+  /** RFC 6749 §5.2 errors of the token endpoints, as OAuth client libraries expect them. */
+  private static void writeOAuth(RoutingContext ctx, OAuthException oauth) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (oauth.status() == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"cadenza\"");
+    }
+    ctx.response()
+        .setStatusCode(oauth.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(
+            new JsonObject()
+                .put("error", oauth.error())
+                .put("error_description", oauth.getMessage())
                 .encode());
   }
 

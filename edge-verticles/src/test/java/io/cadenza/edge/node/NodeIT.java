@@ -95,7 +95,7 @@ class NodeIT {
 
   @Test
   void unknownPathGetsTheJsonErrorObjectWithARequestId() {
-    HttpResponse<String> response = TestNodes.get(node.url() + "/v1/nothing-here");
+    HttpResponse<String> response = TestNodes.get(node.url() + "/nothing-here");
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
     JsonObject error = new JsonObject(response.body()).getJsonObject("error");

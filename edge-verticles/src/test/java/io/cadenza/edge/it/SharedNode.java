@@ -1,0 +1,75 @@
+package io.cadenza.edge.it;
+
+import io.cadenza.config.CadenzaSettings;
+import io.cadenza.edge.TestNodes;
+import io.cadenza.edge.node.CadenzaNode;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One node, started once per test JVM against the test stack and shared by every integration test
+ * class that uses this extension ({@code @ExtendWith(SharedNode.class)}); stopped, and its keyspace
+ * dropped, when the JUnit run ends. Starting a node costs a keyspace and its migrations, so the
+ * account, OAuth and hostile-input suites share one.
+ *
+ * <p>Its per-address limit is raised so suites that sign in many times from 127.0.0.1 do not trip
+ * it; tests of that limit use their own node or their own address bucket.
+ */
+public final class SharedNode implements BeforeAllCallback {
+
+  private static final Map<String, String> OVERRIDES =
+      Map.of(
+          "cadenza.edge.rate-limit.per-address.capacity", "100000",
+          "cadenza.edge.rate-limit.per-address.refill-per-second", "100000");
+
+  private static Running running;
+
+  /** The node and its settings. */
+  public record Running(CadenzaNode node, CadenzaSettings settings)
+      implements ExtensionContext.Store.CloseableResource {
+
+    public String url() {
+      return node.url();
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        TestNodes.dropKeyspace(node.infrastructure().cql(), settings.cql().keyspace());
+      } finally {
+        node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    get(context);
+  }
+
+  /** The shared node, started on first use. */
+  public static synchronized Running get(ExtensionContext context) throws Exception {
+    if (running == null) {
+      CadenzaSettings settings = TestNodes.settings("shared-it", new HashMap<>(OVERRIDES));
+      CadenzaNode node =
+          CadenzaNode.start(settings)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(120, TimeUnit.SECONDS);
+      running = new Running(node, settings);
+      context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(SharedNode.class, running);
+    }
+    return running;
+  }
+
+  /** The shared node; only after the extension ran. */
+  public static synchronized Running running() {
+    if (running == null) {
+      throw new IllegalStateException("Annotate the test class with @ExtendWith(SharedNode.class)");
+    }
+    return running;
+  }
+}
