@@ -75,14 +75,16 @@ public final class SettingsLoader {
                 "cadenza.node.startup-timeout", Duration.ofSeconds(1), Duration.ofMinutes(30)),
             r.duration(
                 "cadenza.node.shutdown-timeout", Duration.ofSeconds(1), Duration.ofMinutes(5)));
-    var http =
-        new CadenzaSettings.Http(
-            r.host("cadenza.http.host"),
-            r.port("cadenza.http.port"),
-            r.matching(
+    String httpHost = r.host("cadenza.http.host");
+    int httpPort = r.port("cadenza.http.port");
+    String publicUrl =
+        config.getString("cadenza.http.public-url").isBlank()
+            ? defaultPublicUrl(httpHost, httpPort)
+            : r.matching(
                 "cadenza.http.public-url",
                 PUBLIC_URL,
-                "must be an http(s) URL without a trailing slash, e.g. https://music.example.com"));
+                "must be an http(s) URL without a trailing slash, e.g. https://music.example.com");
+    var http = new CadenzaSettings.Http(httpHost, httpPort, publicUrl);
     var cql =
         new CadenzaSettings.Cql(
             r.hostPorts("cadenza.cql.contact-points"),
@@ -188,7 +190,7 @@ public final class SettingsLoader {
         r.duration("cadenza.auth.refresh-token-ttl", Duration.ofHours(1), Duration.ofDays(366)),
         r.duration(
             "cadenza.auth.authorization-code-ttl", Duration.ofSeconds(10), Duration.ofMinutes(10)),
-        r.duration("cadenza.auth.device-code-ttl", Duration.ofMinutes(1), Duration.ofHours(1)),
+        r.duration("cadenza.auth.device-code-ttl", Duration.ofSeconds(5), Duration.ofHours(1)),
         r.duration(
             "cadenza.auth.device-poll-interval", Duration.ofMillis(100), Duration.ofMinutes(1)),
         r.matching(
@@ -314,6 +316,15 @@ public final class SettingsLoader {
   }
 
   /** Typed reads with one rule each; every failure names its key. */
+  /** http://host:port of this node, with a wildcard host read as the loopback address. */
+  static String defaultPublicUrl(String host, int port) {
+    String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    if (reachable.contains(":")) {
+      reachable = "[" + reachable + "]";
+    }
+    return "http://" + reachable + ":" + port;
+  }
+
   private static final class Reader {
     private final Config config;
     private final String prefix;

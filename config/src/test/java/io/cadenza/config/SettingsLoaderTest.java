@@ -63,6 +63,22 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void publicUrlFollowsHostAndPortUnlessSet() {
+    assertThat(load(Map.of("CADENZA_HTTP_PORT", "9123"), Map.of()).http().publicUrl())
+        .isEqualTo("http://127.0.0.1:9123");
+    assertThat(load(Map.of(), Map.of("cadenza.http.host", "0.0.0.0")).http().publicUrl())
+        .isEqualTo("http://127.0.0.1:8080");
+    assertThat(
+            load(Map.of("CADENZA_PUBLIC_URL", "https://music.example.com"), Map.of())
+                .http()
+                .publicUrl())
+        .isEqualTo("https://music.example.com");
+    assertThatThrownBy(
+            () -> load(Map.of("CADENZA_PUBLIC_URL", "https://music.example.com/"), Map.of()))
+        .hasMessageContaining("cadenza.http.public-url");
+  }
+
+  @Test
   void badPortNamesTheKeyAndTheRule() {
     assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.http.port", "70000")))
         .isInstanceOf(InvalidSettingException.class)

@@ -100,7 +100,11 @@ public final class AccessTokens {
                             : "Invalid access token")))
         .compose(
             user -> {
-              JsonObject claims = user.principal();
+              // vertx-auth-jwt keeps the verified payload (with exp and iat) under accessToken
+              JsonObject claims = user.attributes().getJsonObject("accessToken");
+              if (claims == null) {
+                return Future.failedFuture(new InvalidTokenException("Invalid access token"));
+              }
               String clientId = claims.getString("cid");
               String jti = claims.getString("jti");
               Long exp = claims.getLong("exp");

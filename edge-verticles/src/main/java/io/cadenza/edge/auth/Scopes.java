@@ -4,10 +4,12 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The scopes Cadenza grants (Spotify's names) and the per-route check. */
 public final class Scopes {
@@ -25,8 +27,17 @@ public final class Scopes {
   public static final String USER_FOLLOW_MODIFY = "user-follow-modify";
   public static final String USER_READ_PRIVATE = "user-read-private";
   public static final String USER_READ_EMAIL = "user-read-email";
+  public static final String USER_READ_CURRENTLY_PLAYING = "user-read-currently-playing";
+  public static final String USER_READ_PLAYBACK_POSITION = "user-read-playback-position";
+  public static final String PLAYLIST_READ_COLLABORATIVE = "playlist-read-collaborative";
+  public static final String APP_REMOTE_CONTROL = "app-remote-control";
+  public static final String STREAMING = "streaming";
+  public static final String UGC_IMAGE_UPLOAD = "ugc-image-upload";
 
-  /** Every scope, in a stable order. */
+  /**
+   * Every scope Spotify defines, in a stable order, so the scope lists real client libraries send
+   * are accepted; the ones no Cadenza endpoint checks yet are granted and carried in the token.
+   */
   public static final List<String> ALL =
       List.of(
           USER_READ_PLAYBACK_STATE,
@@ -41,7 +52,13 @@ public final class Scopes {
           USER_FOLLOW_READ,
           USER_FOLLOW_MODIFY,
           USER_READ_PRIVATE,
-          USER_READ_EMAIL);
+          USER_READ_EMAIL,
+          USER_READ_CURRENTLY_PLAYING,
+          USER_READ_PLAYBACK_POSITION,
+          PLAYLIST_READ_COLLABORATIVE,
+          APP_REMOTE_CONTROL,
+          STREAMING,
+          UGC_IMAGE_UPLOAD);
 
   private Scopes() {}
 
@@ -65,8 +82,9 @@ public final class Scopes {
     return Optional.of(scopes);
   }
 
-  public static String format(Set<String> scopes) {
-    return String.join(" ", scopes);
+  /** A scope list as a token response carries it: space-separated, in the order of {@link #ALL}. */
+  public static String format(Collection<String> scopes) {
+    return ALL.stream().filter(scopes::contains).collect(Collectors.joining(" "));
   }
 
   /** A route guard: the request's token must carry a user (not client credentials only). */
@@ -75,6 +93,27 @@ public final class Scopes {
       Principal principal = ctx.get(Principal.KEY);
       if (principal == null || !principal.hasUser()) {
         ctx.fail(new HttpException(403, "This endpoint needs a user's token"));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  /**
+   * A route guard: the request's token must carry a user and at least one of these scopes (as
+   * Spotify lists alternatives, e.g. {@code user-read-currently-playing} or {@code
+   * user-read-playback-state}); 403 {@code Insufficient client scope} otherwise.
+   */
+  public static Handler<RoutingContext> requireAny(Collection<String> scopes) {
+    List<String> accepted = List.copyOf(scopes);
+    return ctx -> {
+      Principal principal = ctx.get(Principal.KEY);
+      if (principal == null || !principal.hasUser()) {
+        ctx.fail(new HttpException(403, "This endpoint needs a user's token"));
+        return;
+      }
+      if (accepted.stream().noneMatch(principal::has)) {
+        ctx.fail(new HttpException(403, "Insufficient client scope"));
         return;
       }
       ctx.next();

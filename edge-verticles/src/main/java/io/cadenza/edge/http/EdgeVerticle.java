@@ -141,6 +141,8 @@ public final class EdgeVerticle extends VerticleBase {
         .get("/v1/users/:user_id")
         .handler(contract.validate("get-users-profile"))
         .respond(api::userById);
+    // The rest of the Spotify-shaped API: 501 after the checks the real endpoints will make.
+    Planned.mount(router);
 
     // Administration (bearer: cadenza.auth.admin-token; off when it is empty).
     router.route("/admin/v1/*").handler(this::admin);
