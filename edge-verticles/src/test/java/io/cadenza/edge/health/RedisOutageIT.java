@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cadenza.config.CadenzaSettings;
 import io.cadenza.edge.TestNodes;
+import io.cadenza.edge.it.Api;
+import io.cadenza.edge.it.Api.Account;
 import io.cadenza.edge.node.CadenzaNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,8 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Readiness follows a real Redis outage. The node gets a Redis server of its own (the OS package's
- * redis-server on a free loopback port) so stopping it does not disturb the shared test stack.
+ * Readiness follows a real Redis outage, and the API keeps working through it: sign-up, sign-in and
+ * authenticated reads answer as usual while rate limiting fails open (counted in a metric). The
+ * node gets a Redis server of its own (the OS package's redis-server on a free loopback port) so
+ * stopping it does not disturb the shared test stack.
  */
 class RedisOutageIT {
 
@@ -44,7 +48,7 @@ class RedisOutageIT {
   }
 
   @Test
-  void readyIs503WhileRedisIsStoppedAnd200AfterItRestarts() throws Exception {
+  void readyIs503WhileRedisIsStoppedYetTheApiWorksAnd200AfterItRestarts() throws Exception {
     startRedis();
     settings =
         TestNodes.settings(
@@ -69,9 +73,30 @@ class RedisOutageIT {
         .containsEntry("akka-cluster", "UP")
         .containsEntry("hazelcast", "UP");
 
+    // Authentication and reads do not need Redis: no 5xx, rate limiting fails open.
+    Api api = new Api(node.url());
+    Account account = api.signUp();
+    String token = api.logIn(account, null).accessToken();
+    Api.Response me = api.get("/v1/me", token);
+    assertThat(me.status()).as(me.body()).isEqualTo(200);
+    assertThat(me.json().getString("id")).isEqualTo(account.id());
+    assertThat(api.get("/v1/users/" + account.id(), token).status()).isEqualTo(200);
+    assertThat(failOpenCount(api)).isGreaterThanOrEqualTo(4.0);
+
     startRedis();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> TestNodes.statusOf(ready) == 200);
+  }
+
+  /** cadenza_rate_limit_fail_open_total, summed over its tags. */
+  private static double failOpenCount(Api api) {
+    double total = 0;
+    for (String line : api.get("/metrics", null).body().split("\n")) {
+      if (line.startsWith("cadenza_rate_limit_fail_open_total")) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
   private static Map<String, String> statuses(JsonArray checks) {
