@@ -155,8 +155,6 @@ def main():
         problems.append(f"{int(fail_open)} requests passed unchecked (Redis failed: fail-open)")
     if allowed < auth_sent:
         problems.append(f"only {int(allowed)} rate-limit checks for {auth_sent} auth requests")
-    if allowed < auth_sent:
-        problems.append(f"only {int(allowed)} rate-limit checks for {auth_sent} auth requests")
     if limited:
         problems.append(f"the node refused {int(limited)} requests (rate limited)")
 
