@@ -26,7 +26,11 @@ public record CadenzaSettings(
   public record Node(String name, Duration startupTimeout, Duration shutdownTimeout) {}
 
   /** The HTTP and WebSocket listener. */
-  public record Http(String host, int port, String publicUrl) {}
+  /**
+   * The HTTP edge: where it listens, how clients reach it, and how many edge verticle instances
+   * (each on its own event loop) serve it.
+   */
+  public record Http(String host, int port, String publicUrl, int instances) {}
 
   /** ScyllaDB (CQL) connection and keyspace. */
   public record Cql(

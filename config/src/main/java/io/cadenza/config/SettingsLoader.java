@@ -84,7 +84,13 @@ public final class SettingsLoader {
                 "cadenza.http.public-url",
                 PUBLIC_URL,
                 "must be an http(s) URL without a trailing slash, e.g. https://music.example.com");
-    var http = new CadenzaSettings.Http(httpHost, httpPort, publicUrl);
+    int instances = r.intIn("cadenza.http.instances", 0, 256);
+    var http =
+        new CadenzaSettings.Http(
+            httpHost,
+            httpPort,
+            publicUrl,
+            instances == 0 ? Runtime.getRuntime().availableProcessors() : instances);
     var cql =
         new CadenzaSettings.Cql(
             r.hostPorts("cadenza.cql.contact-points"),

@@ -15,6 +15,7 @@ import io.cadenza.session.SessionCluster;
 import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -32,8 +33,10 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -116,13 +119,24 @@ public final class CadenzaNode {
         .compose(
             v -> {
               redis = Redis.createClient(vertx, redisOptions(settings.redis()));
-              EdgeVerticle edge = new EdgeVerticle(infrastructure());
+              // One edge verticle per event loop, sharing the port (a random port, 0, is not
+              // shared between instances, so it gets one).
+              var http = settings.http();
+              int instances = http.port() == 0 ? 1 : http.instances();
+              List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
+              Infrastructure infrastructure = infrastructure();
               return vertx
-                  .deployVerticle(edge)
+                  .deployVerticle(
+                      () -> {
+                        EdgeVerticle edge = new EdgeVerticle(infrastructure);
+                        edges.add(edge);
+                        return edge;
+                      },
+                      new DeploymentOptions().setInstances(instances))
                   .map(
                       id -> {
                         edgeDeployment = id;
-                        httpPort = edge.actualPort();
+                        httpPort = edges.get(0).actualPort();
                         return null;
                       });
             })

@@ -86,7 +86,7 @@ public final class RedisRateLimiter implements RateLimiter {
   private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final String SHA = sha1(SCRIPT);
 
-  private final Redis redis;
+  private final PipelinedConnection redis;
   private final long timeoutMillis;
   private final Counter allowed;
   private final Counter limited;
@@ -97,7 +97,7 @@ public final class RedisRateLimiter implements RateLimiter {
   private final AtomicBoolean failing = new AtomicBoolean();
 
   public RedisRateLimiter(Redis redis, MeterRegistry registry, Duration timeout) {
-    this.redis = Objects.requireNonNull(redis, "redis");
+    this.redis = new PipelinedConnection(redis);
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
@@ -188,6 +188,9 @@ public final class RedisRateLimiter implements RateLimiter {
 
   private Decision failOpen(Throwable failure) {
     failOpen.increment();
+    if (failure instanceof java.util.concurrent.TimeoutException) {
+      redis.resetIfSilentFor(TimeUnit.MILLISECONDS.toNanos(4 * timeoutMillis));
+    }
     failing.set(true);
     long unchecked = uncheckedSinceWarning.incrementAndGet();
     long now = System.nanoTime();
