@@ -143,6 +143,9 @@ public final class AccountsApi {
         .map(
             user -> {
               if (user == null) {
+                ctx.response()
+                    .putHeader(
+                        "WWW-Authenticate", "Bearer realm=\"cadenza\", error=\"invalid_token\"");
                 throw new HttpException(401, "Invalid access token");
               }
               return UserJson.privateUser(user, baseUrl(), principal, clock.instant());

@@ -88,8 +88,14 @@ public final class AccessTokens {
    * @return the principal, or a failed future with a message fit for the client
    */
   public Future<Principal> verify(String token) {
-    return verifier
-        .authenticate(new TokenCredentials(token))
+    Future<io.vertx.ext.auth.User> verified;
+    try {
+      verified = verifier.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException malformed) {
+      // The library throws for some signed but ill-typed claims (a string exp, say).
+      verified = Future.failedFuture(malformed);
+    }
+    return verified
         .recover(
             failure ->
                 Future.failedFuture(
@@ -105,23 +111,30 @@ public final class AccessTokens {
               if (claims == null) {
                 return Future.failedFuture(new InvalidTokenException("Invalid access token"));
               }
-              String clientId = claims.getString("cid");
-              String jti = claims.getString("jti");
-              Long exp = claims.getLong("exp");
-              Object scope = claims.getValue("scope");
-              if (clientId == null || jti == null || exp == null || !(scope instanceof String s)) {
+              try {
+                return Future.succeededFuture(principal(claims));
+              } catch (InvalidTokenException | ClassCastException illTyped) {
                 return Future.failedFuture(new InvalidTokenException("Invalid access token"));
               }
-              Set<String> scopes = new LinkedHashSet<>(Scopes.parse(s).orElse(Set.of()));
-              return Future.succeededFuture(
-                  new Principal(
-                      claims.getString("sub"),
-                      clientId,
-                      Set.copyOf(scopes),
-                      claims.getString("product"),
-                      jti,
-                      Instant.ofEpochSecond(exp)));
             });
+  }
+
+  private static Principal principal(JsonObject claims) {
+    String clientId = claims.getString("cid");
+    String jti = claims.getString("jti");
+    Long exp = claims.getLong("exp");
+    Object scope = claims.getValue("scope");
+    if (clientId == null || jti == null || exp == null || !(scope instanceof String s)) {
+      throw new InvalidTokenException("Invalid access token");
+    }
+    Set<String> scopes = new LinkedHashSet<>(Scopes.parse(s).orElse(Set.of()));
+    return new Principal(
+        claims.getString("sub"),
+        clientId,
+        Set.copyOf(scopes),
+        claims.getString("product"),
+        jti,
+        Instant.ofEpochSecond(exp));
   }
 
   /** A token that is malformed, forged, expired or revoked. */

@@ -53,7 +53,9 @@ public final class EdgeVerticle extends VerticleBase {
                           .setCompressionSupported(false)
                           .setMaxInitialLineLength(8192)
                           .setMaxHeaderSize(16384));
-              return server.requestHandler(routes(accounts, openApi.result())).listen();
+              return server
+                  .requestHandler(ErrorResponses.guarding(routes(accounts, openApi.result())))
+                  .listen();
             });
   }
 

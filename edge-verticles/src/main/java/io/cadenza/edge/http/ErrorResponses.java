@@ -3,7 +3,10 @@ package io.cadenza.edge.http;
 import io.cadenza.config.error.CadenzaException;
 import io.cadenza.config.error.RetriableException;
 import io.cadenza.edge.oauth.OAuthException;
+import io.cadenza.edge.policy.SecurityHeaders;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -46,6 +49,54 @@ public final class ErrorResponses {
     for (int status : REASONS.keySet()) {
       router.errorHandler(status, ErrorResponses::handle);
     }
+  }
+
+  /**
+   * The server's request handler: the router, except for a path with a malformed percent-escape (a
+   * {@code %} not followed by two hex digits). The router cannot route such a path at all (Vert.x
+   * throws while normalising it, in every route's matching, the failure handler's included), so the
+   * request would end in a bare 500; it is a client error, answered here with the error object.
+   */
+  static Handler<HttpServerRequest> guarding(Router router) {
+    return request -> {
+      if (!hasMalformedEscape(request.path())) {
+        router.handle(request);
+        return;
+      }
+      request
+          .response()
+          .setStatusCode(400)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("X-Frame-Options", "DENY")
+          .putHeader("Referrer-Policy", "no-referrer")
+          .putHeader("Content-Security-Policy", SecurityHeaders.API_POLICY)
+          .end(body(400, MALFORMED_PATH));
+    };
+  }
+
+  static final String MALFORMED_PATH = "Invalid request: malformed percent-encoding in the URL";
+
+  /** Whether a raw path has a {@code %} that is not followed by two hex digits. */
+  static boolean hasMalformedEscape(String path) {
+    if (path == null) {
+      return false;
+    }
+    for (int at = path.indexOf('%'); at >= 0; at = path.indexOf('%', at + 1)) {
+      if (at + 2 >= path.length()
+          || Character.digit(path.charAt(at + 1), 16) < 0
+          || Character.digit(path.charAt(at + 2), 16) < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String body(int status, String message) {
+    return new JsonObject()
+        .put("error", new JsonObject().put("status", status).put("message", message))
+        .encode();
   }
 
   static void handle(RoutingContext ctx) {
@@ -92,10 +143,7 @@ public final class ErrorResponses {
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(
-            new JsonObject()
-                .put("error", new JsonObject().put("status", status).put("message", message))
-                .encode());
+        .end(body(status, message));
   }
 
   /** RFC 6749 §5.2 errors of the token endpoints, as OAuth client libraries expect them. */

@@ -88,6 +88,11 @@ public final class AuthorizationCodes {
                 return invalid("Invalid authorization code");
               }
               String challenge = row.getString("code_challenge");
+              if (challenge == null && verifier != null) {
+                // PKCE downgrade (RFC 9700 2.1.1): a verifier for a code issued without a
+                // challenge means the request was not the one the client started.
+                return invalid("Invalid code verifier");
+              }
               if (challenge != null
                   && (verifier == null
                       || !VERIFIER.matcher(verifier).matches()

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.cadenza.edge.auth.Secrets;
 import io.cadenza.edge.cql.Cql;
 import io.vertx.core.Future;
+import io.vertx.ext.web.handler.HttpException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,6 +119,16 @@ public final class DeviceCodes {
    * @return false when the code is unknown, expired or already decided
    */
   public Future<Boolean> decide(String typedUserCode, String userId, boolean approve) {
+    return decide(typedUserCode, userId, approve, null);
+  }
+
+  /**
+   * Like {@link #decide(String, String, boolean)}, for an approval made with a token: the device
+   * may be approved only for scopes among {@code grantable} (null: any), else the future fails with
+   * 403, so a token cannot mint a wider one through a device.
+   */
+  public Future<Boolean> decide(
+      String typedUserCode, String userId, boolean approve, Set<String> grantable) {
     return cql.one(hashByUserCode.bind(normaliseUserCode(typedUserCode)))
         .compose(
             mapping -> {
@@ -131,6 +142,12 @@ public final class DeviceCodes {
                         int left = secondsLeft(row);
                         if (left <= 0) {
                           return Future.succeededFuture(false);
+                        }
+                        if (approve
+                            && grantable != null
+                            && !grantable.containsAll(row.getSet("scopes", String.class))) {
+                          return Future.failedFuture(
+                              new HttpException(403, "Insufficient client scope"));
                         }
                         return cql.applied(
                             decide.bind(left, approve ? "approved" : "denied", userId, hash));

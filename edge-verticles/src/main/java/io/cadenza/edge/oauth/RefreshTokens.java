@@ -100,6 +100,15 @@ public final class RefreshTokens {
    * @return the grant, or a failed future with {@code invalid_grant}
    */
   public Future<Grant> redeem(String token, String clientId) {
+    return redeem(token, clientId, null);
+  }
+
+  /**
+   * Like {@link #redeem(String, String)}, for a refresh that asks for {@code scopes} (null: the
+   * grant's own). A scope wider than the grant's fails with {@code invalid_scope} before the token
+   * is retired, so the refused request leaves it usable.
+   */
+  public Future<Grant> redeem(String token, String clientId, Set<String> scopes) {
     String hash = Secrets.hash(token);
     return cql.one(tokenByHash.bind(hash))
         .compose(
@@ -110,6 +119,10 @@ public final class RefreshTokens {
               Grant grant = toGrant(row);
               if (!grant.clientId().equals(clientId)) {
                 return invalid("Invalid refresh token");
+              }
+              if (scopes != null && !grant.scopes().containsAll(scopes)) {
+                return Future.failedFuture(
+                    new OAuthException(400, "invalid_scope", "A refresh cannot widen the scope"));
               }
               return cql.one(familyById.bind(grant.familyId()))
                   .compose(

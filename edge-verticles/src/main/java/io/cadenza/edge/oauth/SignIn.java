@@ -12,6 +12,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -151,9 +152,16 @@ public final class SignIn {
         .onFailure(ctx::fail);
   }
 
-  /** POST /api/device/approve: a signed-in app approves (or denies) a user code. */
+  /**
+   * POST /api/device/approve: one of Cadenza's own signed-in apps approves (or denies) a user code,
+   * for no more scope than its own token carries. A third-party app's token may not: it would hand
+   * the user's consent to another client (or to itself, wider).
+   */
   public Future<Void> approveDevice(RoutingContext ctx) {
     Principal principal = ctx.get(Principal.KEY);
+    if (!clients.firstParty().clientId().equals(principal.clientId())) {
+      throw new HttpException(403, "Only Cadenza's own apps may approve devices");
+    }
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -168,7 +176,7 @@ public final class SignIn {
           "Invalid request body: user_code (string) and approve (boolean) are required");
     }
     return deviceCodes
-        .decide(userCode, principal.userId(), approve)
+        .decide(userCode, principal.userId(), approve, principal.scopes())
         .map(
             decided -> {
               if (!decided) {

@@ -145,9 +145,25 @@ public final class OpenApi {
       }
       Buffer body = ctx.body().buffer();
       String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-      if (isJsonBody(operation, contentType) && body != null && !isUtf8(body)) {
-        ctx.fail(new ValidationException("Invalid request body: malformed UTF-8"));
+      if (operation.getRequestBody() != null
+          && contentType != null
+          && !declaresMediaType(operation, contentType)) {
+        ctx.fail(
+            new ValidationException(
+                "Invalid request body: Content-Type must be "
+                    + String.join(" or ", operation.getRequestBody().getContent().keySet())));
         return;
+      }
+      if (isJsonBody(operation, contentType) && body != null && body.length() > 0) {
+        if (!isUtf8(body)) {
+          ctx.fail(new ValidationException("Invalid request body: malformed UTF-8"));
+          return;
+        }
+        String problem = StrictJson.problem(body);
+        if (problem != null) {
+          ctx.fail(new ValidationException(problem));
+          return;
+        }
       }
       Future<ValidatableRequest> request;
       try {
@@ -173,6 +189,20 @@ public final class OpenApi {
   private static boolean isJsonBody(Operation operation, String contentType) {
     return operation.getRequestBody() != null
         && operation.getRequestBody().determineContentType(contentType) != null;
+  }
+
+  /**
+   * Whether the request's media type (parameters aside) is one the operation declares exactly; the
+   * library's own match takes any type that merely starts like a declared one.
+   */
+  private static boolean declaresMediaType(Operation operation, String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String type =
+        (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+            .strip()
+            .toLowerCase(java.util.Locale.ROOT);
+    return operation.getRequestBody().getContent().keySet().stream()
+        .anyMatch(declared -> declared.equalsIgnoreCase(type));
   }
 
   private static boolean isUtf8(Buffer body) {

@@ -1,0 +1,21 @@
+package io.cadenza.edge.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ErrorResponsesTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/users/%ZZ", "/v1/users/abc%", "/v1/users/abc%4", "/a%g0/b", "/%"})
+  void malformedEscapesAreFound(String path) {
+    assertThat(ErrorResponses.hasMalformedEscape(path)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/me", "/v1/users/%FF%fe", "/v1/users/%C0%AF", "/a%20b", "/%25"})
+  void wellFormedEscapesPass(String path) {
+    assertThat(ErrorResponses.hasMalformedEscape(path)).isFalse();
+  }
+}
