@@ -86,13 +86,28 @@ class RedisOutageIT {
     startRedis();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> TestNodes.statusOf(ready) == 200);
+    // The rate limiter reconnects: checks are made (and counted) again.
+    double allowedBefore = metric(api, "cadenza_rate_limit_decisions_total{outcome=\"allowed\"");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              assertThat(api.get("/v1/me", token).status()).isEqualTo(200);
+              return metric(api, "cadenza_rate_limit_decisions_total{outcome=\"allowed\"")
+                  > allowedBefore;
+            });
   }
 
   /** cadenza_rate_limit_fail_open_total, summed over its tags. */
   private static double failOpenCount(Api api) {
+    return metric(api, "cadenza_rate_limit_fail_open_total");
+  }
+
+  /** The sum of the Prometheus samples whose line starts with {@code prefix}. */
+  private static double metric(Api api, String prefix) {
     double total = 0;
     for (String line : api.get("/metrics", null).body().split("\n")) {
-      if (line.startsWith("cadenza_rate_limit_fail_open_total")) {
+      if (line.startsWith(prefix)) {
         total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
