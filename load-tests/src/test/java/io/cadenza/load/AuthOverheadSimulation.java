@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -54,7 +55,8 @@ import java.util.regex.Pattern;
  * and a slow drift of the machine hits both. {@code -Dmode=interleave} sends both kinds in turn
  * within one phase, half the rate each, so both see exactly the same moment-to-moment conditions.
  * Each phase starts with {@code -Dwarmup} seconds whose requests are named {@code warm-up ...} and
- * left out of the figures, then {@code -Dseconds} measured seconds.
+ * left out of the figures (the rate ramps up over the first half), then {@code -Dseconds} measured
+ * seconds.
  *
  * <p>Every response must be the 404: a 429 (a bucket too small for the benchmark) or a 401 fails
  * the request. The status codes seen per request name and the window in which each name's responses
@@ -111,13 +113,13 @@ public class AuthOverheadSimulation extends Simulation {
       if (mode.equals("alternate")) {
         for (String kind : List.of("baseline", "auth")) {
           if (warmup > 0) {
-            stages.add(stage(kind + " " + round + " warm-up", request(kind, true), warmup));
+            stages.add(warmUp(kind + " " + round + " warm-up", request(kind, true), warmup));
           }
           stages.add(stage(kind + " " + round, request(kind, false), seconds));
         }
       } else {
         if (warmup > 0) {
-          stages.add(stage("mixed " + round + " warm-up", interleaved(true), warmup));
+          stages.add(warmUp("mixed " + round + " warm-up", interleaved(true), warmup));
         }
         stages.add(stage("mixed " + round, interleaved(false), seconds));
       }
@@ -134,6 +136,19 @@ public class AuthOverheadSimulation extends Simulation {
         .assertions(
             details("baseline").failedRequests().count().is(0L),
             details("auth").failedRequests().count().is(0L));
+  }
+
+  /**
+   * A warm-up: the rate ramps from a tenth to the full rate over the first half, then holds, so the
+   * JIT compiles the path before it carries the full load (as behind a load balancer's slow start),
+   * and the measured phase that follows starts warm.
+   */
+  private PopulationBuilder warmUp(String name, ChainBuilder chain, int duration) {
+    ScenarioBuilder scenario = scenario(name).exec(chain);
+    int ramp = Math.max(1, duration / 2);
+    return scenario.injectOpen(
+        rampUsersPerSec(rate / 10).to(rate).during(ramp),
+        constantUsersPerSec(rate).during(Math.max(1, duration - ramp)));
   }
 
   private PopulationBuilder stage(String name, ChainBuilder chain, int duration) {

@@ -41,7 +41,8 @@ public final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Future<OpenApi> openApi = OpenApi.load(vertx);
-    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi)
+    RateLimiter limiter = RateLimiter.create(infra.redis(), infra.metrics());
+    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp())
         .map(all -> all.<Accounts>resultAt(0))
         .compose(
             accounts -> {
@@ -54,14 +55,14 @@ public final class EdgeVerticle extends VerticleBase {
                           .setMaxInitialLineLength(8192)
                           .setMaxHeaderSize(16384));
               return server
-                  .requestHandler(ErrorResponses.guarding(routes(accounts, openApi.result())))
+                  .requestHandler(
+                      ErrorResponses.guarding(routes(accounts, openApi.result(), limiter)))
                   .listen();
             });
   }
 
-  private Router routes(Accounts accounts, OpenApi contract) {
+  private Router routes(Accounts accounts, OpenApi contract, RateLimiter limiter) {
     var edge = infra.settings().edge();
-    RateLimiter limiter = RateLimiter.create(infra.redis(), infra.metrics());
     Handler<RoutingContext> perPrincipal = RateLimitHandler.perPrincipal(limiter, edge);
     Handler<RoutingContext> perAddress = RateLimitHandler.perAddress(limiter, edge);
     BodyHandler body = BodyLimits.create(edge);

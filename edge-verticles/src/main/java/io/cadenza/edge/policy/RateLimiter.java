@@ -44,6 +44,13 @@ public interface RateLimiter {
   Future<Decision> acquire(String tokenId, List<Limit> limits);
 
   /**
+   * Opens the connection and loads the script ahead of the first request, so the first burst of
+   * checks does not pay for them (and time out into fail-open). Never fails: a Redis that is down
+   * now is reported by the checks and by readiness.
+   */
+  Future<Void> warmUp();
+
+  /**
    * Marks the access token {@code tokenId} revoked until {@code expiresAt} (after which it is
    * refused as expired anyway). Fails when Redis does not confirm: revocation does not fail open.
    */

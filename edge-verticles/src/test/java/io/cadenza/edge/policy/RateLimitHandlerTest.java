@@ -62,6 +62,12 @@ class RateLimitHandlerTest {
 
   /** A limiter that records its calls and answers {@code decision} after {@code delayMs}. */
   private static final class FakeLimiter implements RateLimiter {
+
+    @Override
+    public Future<Void> warmUp() {
+      return Future.succeededFuture();
+    }
+
     final List<String> tokenIds = new CopyOnWriteArrayList<>();
     final List<List<Limit>> calls = new CopyOnWriteArrayList<>();
     volatile Decision decision = Decision.allowed(10);

@@ -143,6 +143,21 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   @Override
+  public Future<Void> warmUp() {
+    return redis
+        .send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT))
+        .timeout(10 * timeoutMillis, TimeUnit.MILLISECONDS)
+        .onFailure(
+            failure ->
+                LOG.atWarn()
+                    .log(
+                        "Could not prepare the rate-limit script in Redis at start ({}).",
+                        failure.toString()))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+
+  @Override
   public Future<Void> revoke(String tokenId, Instant expiresAt) {
     Objects.requireNonNull(tokenId, "tokenId");
     long ttl = Duration.between(Instant.now(), expiresAt).toMillis();
