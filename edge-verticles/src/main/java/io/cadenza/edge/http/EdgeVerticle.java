@@ -55,6 +55,7 @@ public final class EdgeVerticle extends VerticleBase {
                           .setMaxInitialLineLength(8192)
                           .setMaxHeaderSize(16384));
               return server
+                  .invalidRequestHandler(ErrorResponses::invalidRequest)
                   .requestHandler(
                       ErrorResponses.guarding(routes(accounts, openApi.result(), limiter)))
                   .listen();

@@ -4,6 +4,7 @@ import io.cadenza.config.error.CadenzaException;
 import io.cadenza.config.error.RetriableException;
 import io.cadenza.edge.oauth.OAuthException;
 import io.cadenza.edge.policy.SecurityHeaders;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -77,6 +78,34 @@ public final class ErrorResponses {
   }
 
   static final String MALFORMED_PATH = "Invalid request: malformed percent-encoding in the URL";
+
+  /**
+   * The server's handler of requests its HTTP decoder refused (an over-long request line or
+   * headers, broken framing): the status Vert.x would send (414, 431 or 400), with the error object
+   * in place of its empty body.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    int status = 400;
+    String message = "Invalid request: malformed HTTP";
+    if (cause instanceof TooLongFrameException tooLong && tooLong.getMessage() != null) {
+      if (tooLong.getMessage().startsWith("An HTTP line is larger than")) {
+        status = 414;
+        message = "Request URI too long";
+      } else if (tooLong.getMessage().startsWith("HTTP header is larger than")) {
+        status = 431;
+        message = "Request header fields too large";
+      }
+    }
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(body(status, message))
+        .onComplete(done -> request.connection().close());
+  }
 
   /** Whether a raw path has a {@code %} that is not followed by two hex digits. */
   static boolean hasMalformedEscape(String path) {
