@@ -198,12 +198,15 @@ public final class EdgeVerticle extends VerticleBase {
       ctx.fail(new HttpException(404, "Service not found"));
       return;
     }
+    // The scheme in any case, as for user tokens; the secret compared in constant time.
     String header = ctx.request().getHeader("Authorization");
-    String expected = "Bearer " + auth.adminToken();
-    if (header == null
-        || !MessageDigest.isEqual(
-            header.strip().getBytes(StandardCharsets.UTF_8),
-            expected.getBytes(StandardCharsets.UTF_8))) {
+    String presented =
+        header != null && header.strip().regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.strip().substring(7).strip()
+            : "";
+    if (!MessageDigest.isEqual(
+        presented.getBytes(StandardCharsets.UTF_8),
+        auth.adminToken().getBytes(StandardCharsets.UTF_8))) {
       ctx.fail(new HttpException(401, "Invalid admin token"));
       return;
     }

@@ -232,6 +232,17 @@ class AccountsIT {
         .as("a lapsed subscription is free")
         .isEqualTo("free");
 
+    // The scheme is case-insensitive (RFC 9110), the token is not.
+    Response lowerCaseScheme =
+        api.send(
+            "PUT",
+            "/admin/v1/users/" + account.id() + "/product",
+            "application/json",
+            "{\"product\":\"free\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "Authorization",
+            "bearer " + io.cadenza.edge.TestNodes.ADMIN_TOKEN);
+    assertThat(lowerCaseScheme.status()).as(lowerCaseScheme.body()).isEqualTo(200);
+
     Response unknown =
         api.admin(
             "PUT",
