@@ -23,8 +23,8 @@ public final class Secrets {
   }
 
   /**
-   * A user code for the device grant: 8 consonants as {@code XXXX-XXXX} (no vowels, so no words;
-   * 20^8 ≈ 2.6e10 codes, guessed only at the rate limits' pace).
+   * A user code for the device grant: 8 consonants such as {@code BDWP-HQPK} (no vowels, so no
+   * words; 20^8 ≈ 2.6e10 codes, guessed only at the rate limits' pace).
    */
   public static String userCode() {
     StringBuilder code = new StringBuilder(9);

@@ -3,6 +3,7 @@ package io.cadenza.edge.it;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.cadenza.config.CadenzaSettings;
@@ -24,6 +25,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
@@ -1786,17 +1789,26 @@ class HostileInputIT {
   }
 
   @Test
-  void consumedDeviceCodeCannotBeReplayed() throws InterruptedException {
+  void consumedDeviceCodeCannotBeReplayed() {
     JsonObject device = startDevice(publicClient, "user-read-email");
     assertThat(
             approveDevice(aliceTokens.accessToken(), device.getString("user_code"), true).status())
         .isEqualTo(204);
     Tokens tokens = Api.tokens(pollDevice(publicClient, device.getString("device_code")));
     assertThat(tokens.accessToken()).isNotBlank();
-    // Wait out the poll interval so the replay is refused for being consumed, not for its pace.
-    Thread.sleep(settings.auth().devicePollInterval().toMillis() + 500);
-    assertOAuthError(
-        pollDevice(publicClient, device.getString("device_code")), 400, "invalid_grant");
+    // Poll at the device's pace, so the replay is refused for being consumed, not for its pace.
+    Duration pace = settings.auth().devicePollInterval().plusMillis(500);
+    AtomicReference<Response> replay = new AtomicReference<>();
+    await()
+        .pollDelay(pace)
+        .pollInterval(pace)
+        .atMost(pace.multipliedBy(4))
+        .until(
+            () -> {
+              replay.set(pollDevice(publicClient, device.getString("device_code")));
+              return !replay.get().body().contains("slow_down");
+            });
+    assertOAuthError(replay.get(), 400, "invalid_grant");
     Response reapprove =
         approveDevice(bobTokens.accessToken(), device.getString("user_code"), true);
     assertThat(assertError(reapprove, 400)).isEqualTo("Unknown or expired user code");
