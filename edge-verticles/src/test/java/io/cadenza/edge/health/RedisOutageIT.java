@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cadenza.config.CadenzaSettings;
+import io.cadenza.edge.OwnRedis;
 import io.cadenza.edge.TestNodes;
 import io.cadenza.edge.it.Api;
 import io.cadenza.edge.it.Api.Account;
 import io.cadenza.edge.node.CadenzaNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,8 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedisOutageIT {
 
-  private final int redisPort = TestNodes.freePort();
-  private Process redis;
+  private final OwnRedis redis = new OwnRedis(TestNodes.freePort(), "redis-outage-it");
   private CadenzaNode node;
   private CadenzaSettings settings;
 
@@ -43,16 +39,14 @@ class RedisOutageIT {
         node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
     } finally {
-      stopRedis();
+      redis.stop();
     }
   }
 
   @Test
   void readyIs503WhileRedisIsStoppedYetTheApiWorksAnd200AfterItRestarts() throws Exception {
-    startRedis();
-    settings =
-        TestNodes.settings(
-            "redis-outage-it", Map.of("cadenza.redis.url", "redis://127.0.0.1:" + redisPort));
+    redis.start();
+    settings = TestNodes.settings("redis-outage-it", Map.of("cadenza.redis.url", redis.url()));
     node =
         CadenzaNode.start(settings)
             .toCompletionStage()
@@ -61,7 +55,7 @@ class RedisOutageIT {
     String ready = node.url() + "/ready";
     await().atMost(Duration.ofSeconds(30)).until(() -> TestNodes.statusOf(ready) == 200);
 
-    stopRedis();
+    redis.stop();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> TestNodes.statusOf(ready) == 503);
     HttpResponse<String> down = TestNodes.get(ready);
@@ -83,7 +77,7 @@ class RedisOutageIT {
     assertThat(api.get("/v1/users/" + account.id(), token).status()).isEqualTo(200);
     assertThat(failOpenCount(api)).isGreaterThanOrEqualTo(4.0);
 
-    startRedis();
+    redis.start();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> TestNodes.statusOf(ready) == 200);
     // The rate limiter reconnects: checks are made (and counted) again.
@@ -121,42 +115,5 @@ class RedisOutageIT {
       statuses.put(check.getString("id"), check.getString("status"));
     }
     return statuses;
-  }
-
-  private void startRedis() throws IOException {
-    redis =
-        new ProcessBuilder(
-                "redis-server",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                String.valueOf(redisPort),
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(new File("target/redis-outage-it.log"))
-            .start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> accepts(redisPort));
-  }
-
-  private void stopRedis() throws InterruptedException {
-    if (redis != null && redis.isAlive()) {
-      redis.destroy();
-      if (!redis.waitFor(10, TimeUnit.SECONDS)) {
-        redis.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    }
-    redis = null;
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

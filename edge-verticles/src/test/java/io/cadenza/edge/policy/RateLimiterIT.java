@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cadenza.config.CadenzaSettings.Bucket;
+import io.cadenza.edge.OwnRedis;
 import io.cadenza.edge.TestNodes;
 import io.cadenza.edge.policy.RateLimiter.Decision;
 import io.cadenza.edge.policy.RateLimiter.Limit;
@@ -16,10 +17,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,22 +42,21 @@ class RateLimiterIT {
   /** Refills one token in 100 s: no refill within a test. */
   private static final double SLOW = 0.01;
 
-  private final int port = TestNodes.freePort();
+  private final OwnRedis redisServer = new OwnRedis(TestNodes.freePort(), "rate-limiter-it");
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private Process redisServer;
   private Vertx vertx;
   private Redis redis;
   private RateLimiter limiter;
 
   @BeforeEach
   void start() throws IOException {
-    startRedis();
+    redisServer.start();
     vertx = Vertx.vertx();
     redis =
         Redis.createClient(
             vertx,
             new RedisOptions()
-                .setConnectionString("redis://127.0.0.1:" + port)
+                .setConnectionString(redisServer.url())
                 .setMaxPoolSize(16)
                 .setMaxPoolWaiting(10_000));
     warmUp();
@@ -91,7 +88,7 @@ class RateLimiterIT {
         vertx.close().timeout(10, TimeUnit.SECONDS).await();
       }
     } finally {
-      stopRedis();
+      redisServer.stop();
     }
   }
 
@@ -223,7 +220,7 @@ class RateLimiterIT {
     Limit user = Limit.user(unique("fay"), new Bucket(1, SLOW));
     assertThat(acquire(null, user).outcome()).isEqualTo(Outcome.ALLOWED);
 
-    stopRedis();
+    redisServer.stop();
 
     Decision first = acquire(unique("jti"), user);
     Decision second = acquire(unique("jti"), user);
@@ -300,33 +297,6 @@ class RateLimiterIT {
     assertThat(p99).isLessThan(RateLimiter.DEFAULT_TIMEOUT.toNanos() / 1000);
   }
 
-  private void startRedis() throws IOException {
-    redisServer =
-        new ProcessBuilder(
-                "redis-server",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                String.valueOf(port),
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(new File("target/rate-limiter-it.log"))
-            .start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> accepts(port));
-  }
-
-  private void stopRedis() throws InterruptedException {
-    if (redisServer != null && redisServer.isAlive()) {
-      redisServer.destroy();
-      if (!redisServer.waitFor(10, TimeUnit.SECONDS)) {
-        redisServer.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    }
-  }
-
   /** Sends a signal to our redis-server (STOP freezes it like a hung host, CONT thaws it). */
   private void signal(String name) throws IOException, InterruptedException {
     Process kill =
@@ -335,14 +305,5 @@ class RateLimiterIT {
             .start();
     assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
     assertThat(kill.exitValue()).isZero();
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
