@@ -20,6 +20,7 @@ public record CadenzaSettings(
     Auth auth,
     Edge edge,
     Health health,
+    Media media,
     com.typesafe.config.Config hocon) {
 
   /** Identity and life-cycle budgets of this node. */
@@ -131,4 +132,19 @@ public record CadenzaSettings(
 
   /** Readiness checks. */
   public record Health(Duration checkTimeout) {}
+
+  /**
+   * Media: where renditions are stored, how many transcodes run at once and how many may wait (more
+   * get 429), the HLS segment length, the loudness target of the stored normalisation gain, how
+   * long a signed media URL lives, and the ffmpeg and ffprobe executables.
+   */
+  public record Media(
+      java.nio.file.Path storeDir,
+      int maxConcurrentTranscodes,
+      int transcodeQueue,
+      Duration segmentDuration,
+      double loudnessTargetLufs,
+      Duration urlTtl,
+      String ffmpeg,
+      String ffprobe) {}
 }

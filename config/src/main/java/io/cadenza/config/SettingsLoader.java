@@ -146,7 +146,19 @@ public final class SettingsLoader {
         new CadenzaSettings.Health(
             r.duration(
                 "cadenza.health.check-timeout", Duration.ofMillis(50), Duration.ofMinutes(1)));
-    return new CadenzaSettings(node, http, cql, kafka, redis, cluster, auth, edge, health, config);
+    var media =
+        new CadenzaSettings.Media(
+            java.nio.file.Path.of(r.nonBlank("cadenza.media.store-dir")).toAbsolutePath(),
+            r.intIn("cadenza.media.max-concurrent-transcodes", 1, 64),
+            r.intIn("cadenza.media.transcode-queue", 0, 100_000),
+            r.duration(
+                "cadenza.media.segment-duration", Duration.ofSeconds(4), Duration.ofSeconds(6)),
+            r.intIn("cadenza.media.loudness-target-lufs", -40, -5),
+            r.duration("cadenza.media.url-ttl", Duration.ofSeconds(10), Duration.ofHours(24)),
+            r.nonBlank("cadenza.media.ffmpeg"),
+            r.nonBlank("cadenza.media.ffprobe"));
+    return new CadenzaSettings(
+        node, http, cql, kafka, redis, cluster, auth, edge, health, media, config);
   }
 
   private static CadenzaSettings.Auth auth(Reader r) {

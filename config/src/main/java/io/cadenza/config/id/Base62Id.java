@@ -22,6 +22,25 @@ public final class Base62Id {
   public static String random() {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
+    return encode(bytes);
+  }
+
+  /**
+   * The id a name always maps to (the first 128 bits of its SHA-256): for imported data whose ids
+   * must agree between the modules that import it, e.g. {@code named("chinook:track:1")}.
+   */
+  public static String named(String name) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return encode(java.util.Arrays.copyOf(digest, 16));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+
+  private static String encode(byte[] bytes) {
     BigInteger value = new BigInteger(1, bytes);
     char[] out = new char[22];
     for (int i = 21; i >= 0; i--) {

@@ -32,4 +32,13 @@ class Base62IdTest {
     assertThat(Base62Id.uri("user", "4iV5W9uYEdYUVa79Axb7Rh"))
         .isEqualTo("cadenza:user:4iV5W9uYEdYUVa79Axb7Rh");
   }
+
+  @org.junit.jupiter.api.Test
+  void aNameAlwaysMapsToTheSameValidId() {
+    String id = Base62Id.named("chinook:track:1");
+    org.assertj.core.api.Assertions.assertThat(id)
+        .isEqualTo(Base62Id.named("chinook:track:1"))
+        .isNotEqualTo(Base62Id.named("chinook:track:2"));
+    org.assertj.core.api.Assertions.assertThat(Base62Id.isValid(id)).isTrue();
+  }
 }

@@ -1,8 +1,8 @@
 package io.cadenza.edge.accounts;
 
 import io.cadenza.config.CadenzaSettings;
+import io.cadenza.config.cql.Cql;
 import io.cadenza.edge.auth.AccessTokens;
-import io.cadenza.edge.cql.Cql;
 import io.cadenza.edge.node.Infrastructure;
 import io.cadenza.edge.oauth.AuthorizationCodes;
 import io.cadenza.edge.oauth.ClientStore;

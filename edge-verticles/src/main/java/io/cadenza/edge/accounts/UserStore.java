@@ -2,8 +2,8 @@ package io.cadenza.edge.accounts;
 
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.cadenza.config.cql.Cql;
 import io.cadenza.config.error.ConflictException;
-import io.cadenza.edge.cql.Cql;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package io.cadenza.edge.oauth;
 
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.cadenza.config.cql.Cql;
 import io.cadenza.edge.auth.Secrets;
-import io.cadenza.edge.cql.Cql;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

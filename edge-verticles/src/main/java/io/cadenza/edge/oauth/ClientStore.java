@@ -2,9 +2,9 @@ package io.cadenza.edge.oauth;
 
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.cadenza.config.cql.Cql;
 import io.cadenza.config.id.Base62Id;
 import io.cadenza.edge.auth.Secrets;
-import io.cadenza.edge.cql.Cql;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.cadenza.edge.cql;
+package io.cadenza.config.cql;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
@@ -10,7 +10,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionStage;
 
-/** The ScyllaDB driver's async calls as Vert.x futures completing on the caller's context. */
+/**
+ * The ScyllaDB driver's async calls as Vert.x futures completing on the caller's context; shared by
+ * the modules that keep data in ScyllaDB.
+ */
 public final class Cql {
 
   private final CqlSession session;

@@ -1,0 +1,60 @@
+package io.cadenza.media.store;
+
+import java.util.regex.Pattern;
+
+/**
+ * The store's layout, content-addressed by the SHA-256 of the source file: everything made from one
+ * source lives under {@code tracks/<first two hex digits>/<hash>/}:
+ *
+ * <pre>
+ * tracks/ab/abcdef.../hls/master.m3u8
+ * tracks/ab/abcdef.../hls/aac-128/playlist.m3u8, init.mp4, seg-00001.m4s, ...
+ * tracks/ab/abcdef.../track.flac
+ * tracks/ab/abcdef.../track.m4a
+ * </pre>
+ */
+public final class MediaKeys {
+
+  private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern KEY =
+      Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
+
+  private MediaKeys() {}
+
+  /** The folder of a source's renditions (ends with {@code /}). */
+  public static String track(String contentHash) {
+    if (!HASH.matcher(contentHash).matches()) {
+      throw new IllegalArgumentException("not a SHA-256 hex digest: " + contentHash);
+    }
+    return "tracks/" + contentHash.substring(0, 2) + "/" + contentHash + "/";
+  }
+
+  public static String master(String contentHash) {
+    return track(contentHash) + "hls/master.m3u8";
+  }
+
+  /** The folder of one HLS variant, e.g. {@code aac-128} (ends with {@code /}). */
+  public static String variant(String contentHash, String rendition) {
+    return track(contentHash) + "hls/" + rendition + "/";
+  }
+
+  public static String variantPlaylist(String contentHash, String rendition) {
+    return variant(contentHash, rendition) + "playlist.m3u8";
+  }
+
+  public static String flac(String contentHash) {
+    return track(contentHash) + "track.flac";
+  }
+
+  public static String m4a(String contentHash) {
+    return track(contentHash) + "track.m4a";
+  }
+
+  /**
+   * Whether {@code key} is a store key: relative, segments of letters, digits, {@code ._-} that do
+   * not start with a dot (so no {@code ..}, no hidden files, no absolute paths, no backslashes).
+   */
+  public static boolean isValid(String key) {
+    return key != null && key.length() <= 512 && KEY.matcher(key).matches();
+  }
+}
