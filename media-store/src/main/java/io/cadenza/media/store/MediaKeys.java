@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * tracks/ab/abcdef.../hls/aac-128/playlist.m3u8, init.mp4, seg-00001.m4s, ...
  * tracks/ab/abcdef.../track.flac
  * tracks/ab/abcdef.../track.m4a
+ * tracks/ab/abcdef.../cover.jpg            (when the source had cover art)
  * </pre>
  */
 public final class MediaKeys {
@@ -48,6 +49,11 @@ public final class MediaKeys {
 
   public static String m4a(String contentHash) {
     return track(contentHash) + "track.m4a";
+  }
+
+  /** The source's embedded cover art, when it had one. */
+  public static String cover(String contentHash) {
+    return track(contentHash) + "cover.jpg";
   }
 
   /**
