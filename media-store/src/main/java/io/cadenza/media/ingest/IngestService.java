@@ -183,14 +183,15 @@ public final class IngestService implements AutoCloseable {
           new MediaRecord(
               request.trackId().orElseGet(Base62Id::random),
               hash,
-              probed.formatName() + "/" + probed.codec(),
+              probed.formatName().split(",")[0] + "/" + probed.codec(),
               probed.durationMs(),
               loud.integratedLufs(),
               loud.gainDb(),
               Transcoder.AAC_PRIMING_SAMPLES,
               aacPadding(samples),
               renditions,
-              Instant.now());
+              // The database keeps milliseconds: the returned record equals the stored one.
+              Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
       await(repository.save(record));
       LOG.info(
           "Ingested {} as trackId {} ({} ms of {} audio, {} LUFS) in {} ms.",
