@@ -10,6 +10,7 @@ import io.cadenza.media.store.ObjectStore;
 import io.cadenza.media.store.StoredObject;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -167,14 +168,22 @@ public final class MediaRoutes {
     } else if (range instanceof ByteRange.Part part) {
       headers(response, object)
           .setStatusCode(206)
-          .putHeader(HttpHeaders.CONTENT_RANGE, part.contentRange(object.size()))
-          .sendFile(file.toString(), part.first(), part.length())
-          .onFailure(failure -> failed(ctx, failure));
+          .putHeader(HttpHeaders.CONTENT_RANGE, part.contentRange(object.size()));
+      body(ctx, file, part.first(), part.length());
     } else {
-      headers(response, object)
-          .sendFile(file.toString())
-          .onFailure(failure -> failed(ctx, failure));
+      headers(response, object);
+      body(ctx, file, 0, object.size());
     }
+  }
+
+  /** The bytes, or for HEAD only their length (sendFile would send them on HEAD too). */
+  private static void body(RoutingContext ctx, Path file, long offset, long length) {
+    HttpServerResponse response = ctx.response();
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length)).end();
+      return;
+    }
+    response.sendFile(file.toString(), offset, length).onFailure(failure -> failed(ctx, failure));
   }
 
   private static HttpServerResponse headers(HttpServerResponse response, StoredObject object) {
