@@ -1,5 +1,9 @@
 package io.cadenza.edge.http;
 
+import io.cadenza.config.CadenzaSettings;
+import io.cadenza.config.cql.Cql;
+import io.cadenza.config.error.ValidationException;
+import io.cadenza.config.id.Base62Id;
 import io.cadenza.edge.accounts.Accounts;
 import io.cadenza.edge.auth.BearerAuth;
 import io.cadenza.edge.auth.Principal;
@@ -12,6 +16,11 @@ import io.cadenza.edge.policy.Cors;
 import io.cadenza.edge.policy.RateLimitHandler;
 import io.cadenza.edge.policy.RateLimiter;
 import io.cadenza.edge.policy.SecurityHeaders;
+import io.cadenza.media.CqlMediaRepository;
+import io.cadenza.media.delivery.MediaRoutes;
+import io.cadenza.media.delivery.MediaUrls;
+import io.cadenza.media.delivery.Tier;
+import io.cadenza.media.store.LocalDiskObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -42,7 +51,8 @@ public final class EdgeVerticle extends VerticleBase {
   public Future<?> start() {
     Future<OpenApi> openApi = OpenApi.load(vertx);
     RateLimiter limiter = RateLimiter.create(infra.redis(), infra.metrics());
-    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp())
+    Future<MediaRoutes> media = media(Clock.systemUTC());
+    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp(), media)
         .map(all -> all.<Accounts>resultAt(0))
         .compose(
             accounts -> {
@@ -57,12 +67,33 @@ public final class EdgeVerticle extends VerticleBase {
               return server
                   .invalidRequestHandler(ErrorResponses::invalidRequest)
                   .requestHandler(
-                      ErrorResponses.guarding(routes(accounts, openApi.result(), limiter)))
+                      ErrorResponses.guarding(
+                          routes(accounts, openApi.result(), limiter, media.result())))
                   .listen();
             });
   }
 
-  private Router routes(Accounts accounts, OpenApi contract, RateLimiter limiter) {
+  /**
+   * Media delivery: the media table, the local-disk store and signed URLs keyed from the first
+   * access-token signing key.
+   */
+  private Future<MediaRoutes> media(Clock clock) {
+    CadenzaSettings settings = infra.settings();
+    MediaUrls urls =
+        new MediaUrls(
+            settings.auth().signingKeys().get(0).secret(), settings.media().urlTtl(), clock);
+    return CqlMediaRepository.create(new Cql(infra.cql(), settings.cql().keyspace()))
+        .map(
+            repository ->
+                new MediaRoutes(
+                    new LocalDiskObjectStore(vertx, settings.media().storeDir()),
+                    repository,
+                    urls,
+                    settings.http().publicUrl()));
+  }
+
+  private Router routes(
+      Accounts accounts, OpenApi contract, RateLimiter limiter, MediaRoutes media) {
     var edge = infra.settings().edge();
     Handler<RoutingContext> perPrincipal = RateLimitHandler.perPrincipal(limiter, edge);
     Handler<RoutingContext> perAddress = RateLimitHandler.perAddress(limiter, edge);
@@ -134,6 +165,10 @@ public final class EdgeVerticle extends VerticleBase {
         .handler(perAddress)
         .handler(signIn::deviceDecision);
 
+    // Media delivery (Cadenza extension): the signed URL is the credential; no bearer, no body.
+    router.get("/media/*").handler(media::serve);
+    router.head("/media/*").handler(media::serve);
+
     // The Spotify-shaped Web API: every /v1 call carries a valid token and is rate limited.
     router.route("/v1/*").handler(bearer).handler(perPrincipal);
     router
@@ -145,6 +180,11 @@ public final class EdgeVerticle extends VerticleBase {
         .get("/v1/users/:user_id")
         .handler(contract.validate("get-users-profile"))
         .respond(api::userById);
+    router
+        .get("/v1/tracks/:id/media")
+        .handler(Scopes.requireUser())
+        .handler(contract.validate("get-track-media"))
+        .respond(ctx -> trackMedia(media, ctx));
     // The rest of the Spotify-shaped API: 501 after the checks the real endpoints will make.
     Planned.mount(router);
 
@@ -163,6 +203,16 @@ public final class EdgeVerticle extends VerticleBase {
 
     ErrorResponses.mount(router);
     return router;
+  }
+
+  /** A track's signed media URLs for the token's user, at the tier of its product claim. */
+  private static Future<JsonObject> trackMedia(MediaRoutes media, RoutingContext ctx) {
+    String trackId = ctx.pathParam("id");
+    if (!Base62Id.isValid(trackId)) {
+      throw new ValidationException("Invalid track id");
+    }
+    Principal principal = Principal.of(ctx).orElseThrow();
+    return media.links(trackId, principal.userId(), Tier.ofProduct(principal.product()));
   }
 
   /** Sign-out: the refresh token's family is revoked, and the access token when one is sent. */
