@@ -17,10 +17,12 @@ import io.cadenza.media.store.MediaKeys;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -619,6 +621,43 @@ class MediaDeliveryIT {
     HttpResponse<byte[]> response = get(path);
     assertThat(response.statusCode()).as(path).isBetween(400, 499);
     assertThat(new String(response.body(), UTF_8)).doesNotContain("root:");
+  }
+
+  /**
+   * Request targets sent byte for byte (an HTTP client would normalise dot segments or refuse
+   * backslashes and control characters before they leave it).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "../../../../it-secret.txt",
+        "hls/../../../../../it-secret.txt",
+        "..\\..\\..\\..\\it-secret.txt",
+        "hls/aac-64/..\\..\\secret.txt",
+        "secret.txt\u0000.m4a",
+        "/../../../it-secret.txt"
+      })
+  void rawTraversalTargetsAreRefused(String inTrack) throws IOException {
+    String target = sibling(freeMaster(), inTrack);
+    URI base = URI.create(api.baseUrl());
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET "
+                      + target
+                      + " HTTP/1.1\r\nHost: "
+                      + base.getAuthority()
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      int status = Integer.parseInt(answer.substring(9, 12));
+      ANSWERS.add(status + " raw GET " + target);
+      assertThat(status).as(answer).isBetween(400, 499);
+      assertThat(answer).doesNotContain(SECRET);
+    }
   }
 
   @Test
