@@ -199,9 +199,29 @@ public final class MediaRoutes {
   private static void failed(RoutingContext ctx, Throwable failure) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
-    } else {
-      ctx.fail(failure);
+      return;
     }
+    // The error answer must not inherit the file's year-long caching or its validators.
+    ctx.response()
+        .headers()
+        .remove(HttpHeaders.CACHE_CONTROL)
+        .remove(HttpHeaders.ETAG)
+        .remove(HttpHeaders.CONTENT_RANGE)
+        .remove(HttpHeaders.ACCEPT_RANGES)
+        .remove(HttpHeaders.CONTENT_TYPE)
+        .remove(HttpHeaders.CONTENT_LENGTH);
+    ctx.fail(vanished(failure) ? new HttpException(404, "Not found") : failure);
+  }
+
+  /** Whether a send failed because the file went away after it was found (a replaced object). */
+  private static boolean vanished(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.io.FileNotFoundException
+          || t instanceof java.nio.file.NoSuchFileException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The signed URLs and playback facts of a track for a user; 404 when it has no media. */
