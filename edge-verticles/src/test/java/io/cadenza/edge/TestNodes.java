@@ -46,6 +46,9 @@ public final class TestNodes {
     env.put("CADENZA_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("CADENZA_HAZELCAST_PORT", String.valueOf(freePort()));
     env.put(
+        "CADENZA_MEDIA_DIR",
+        java.nio.file.Path.of("target", "it-media-" + name).toAbsolutePath().toString());
+    env.put(
         "CADENZA_CQL_KEYSPACE",
         "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
     return env;

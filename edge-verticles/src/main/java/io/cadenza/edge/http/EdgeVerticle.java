@@ -1,10 +1,15 @@
 package io.cadenza.edge.http;
 
+import io.cadenza.config.CadenzaSettings;
+import io.cadenza.config.error.ValidationException;
+import io.cadenza.config.id.Base62Id;
 import io.cadenza.edge.accounts.Accounts;
 import io.cadenza.edge.auth.BearerAuth;
 import io.cadenza.edge.auth.Principal;
 import io.cadenza.edge.auth.Scopes;
 import io.cadenza.edge.health.ReadinessChecks;
+import io.cadenza.edge.media.MediaServices;
+import io.cadenza.edge.media.MediaUpload;
 import io.cadenza.edge.node.Infrastructure;
 import io.cadenza.edge.openapi.OpenApi;
 import io.cadenza.edge.policy.BodyLimits;
@@ -12,6 +17,9 @@ import io.cadenza.edge.policy.Cors;
 import io.cadenza.edge.policy.RateLimitHandler;
 import io.cadenza.edge.policy.RateLimiter;
 import io.cadenza.edge.policy.SecurityHeaders;
+import io.cadenza.media.delivery.MediaRoutes;
+import io.cadenza.media.delivery.MediaUrls;
+import io.cadenza.media.delivery.Tier;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -31,18 +39,24 @@ import java.time.Clock;
 /** The HTTP edge of a node. {@link #routes} reads as the contents page of the API. */
 public final class EdgeVerticle extends VerticleBase {
 
+  /** The largest audio file the ingest admin API takes. */
+  private static final long MAX_UPLOAD_BYTES = 1L << 30;
+
   private final Infrastructure infra;
+  private final MediaServices mediaServices;
   private HttpServer server;
 
-  public EdgeVerticle(Infrastructure infra) {
+  public EdgeVerticle(Infrastructure infra, MediaServices mediaServices) {
     this.infra = infra;
+    this.mediaServices = mediaServices;
   }
 
   @Override
   public Future<?> start() {
     Future<OpenApi> openApi = OpenApi.load(vertx);
     RateLimiter limiter = RateLimiter.create(infra.redis(), infra.metrics());
-    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp())
+    Future<MediaRoutes> media = media(Clock.systemUTC());
+    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp(), media)
         .map(all -> all.<Accounts>resultAt(0))
         .compose(
             accounts -> {
@@ -57,12 +71,28 @@ public final class EdgeVerticle extends VerticleBase {
               return server
                   .invalidRequestHandler(ErrorResponses::invalidRequest)
                   .requestHandler(
-                      ErrorResponses.guarding(routes(accounts, openApi.result(), limiter)))
+                      ErrorResponses.guarding(
+                          routes(accounts, openApi.result(), limiter, media.result())))
                   .listen();
             });
   }
 
-  private Router routes(Accounts accounts, OpenApi contract, RateLimiter limiter) {
+  /**
+   * Media delivery: the media table, the local-disk store and signed URLs keyed from the first
+   * access-token signing key.
+   */
+  private Future<MediaRoutes> media(Clock clock) {
+    CadenzaSettings settings = infra.settings();
+    MediaUrls urls =
+        new MediaUrls(
+            settings.auth().signingKeys().get(0).secret(), settings.media().urlTtl(), clock);
+    return Future.succeededFuture(
+        new MediaRoutes(
+            mediaServices.store(), mediaServices.repository(), urls, settings.http().publicUrl()));
+  }
+
+  private Router routes(
+      Accounts accounts, OpenApi contract, RateLimiter limiter, MediaRoutes media) {
     var edge = infra.settings().edge();
     Handler<RoutingContext> perPrincipal = RateLimitHandler.perPrincipal(limiter, edge);
     Handler<RoutingContext> perAddress = RateLimitHandler.perAddress(limiter, edge);
@@ -134,6 +164,10 @@ public final class EdgeVerticle extends VerticleBase {
         .handler(perAddress)
         .handler(signIn::deviceDecision);
 
+    // Media delivery (Cadenza extension): the signed URL is the credential; no bearer, no body.
+    router.get("/media/*").handler(media::serve);
+    router.head("/media/*").handler(media::serve);
+
     // The Spotify-shaped Web API: every /v1 call carries a valid token and is rate limited.
     router.route("/v1/*").handler(bearer).handler(perPrincipal);
     router
@@ -145,6 +179,11 @@ public final class EdgeVerticle extends VerticleBase {
         .get("/v1/users/:user_id")
         .handler(contract.validate("get-users-profile"))
         .respond(api::userById);
+    router
+        .get("/v1/tracks/:id/media")
+        .handler(Scopes.requireUser())
+        .handler(contract.validate("get-track-media"))
+        .respond(ctx -> trackMedia(media, ctx));
     // The rest of the Spotify-shaped API: 501 after the checks the real endpoints will make.
     Planned.mount(router);
 
@@ -160,9 +199,22 @@ public final class EdgeVerticle extends VerticleBase {
         .handler(body)
         .handler(contract.validate("register-client"))
         .respond(api::registerClient);
+    // Ingest: the body is the audio file, streamed to disk (no body handler).
+    MediaUpload upload = new MediaUpload(vertx, mediaServices.ingest(), MAX_UPLOAD_BYTES);
+    router.put("/admin/v1/tracks/:track_id/media").handler(upload::handle);
 
     ErrorResponses.mount(router);
     return router;
+  }
+
+  /** A track's signed media URLs for the token's user, at the tier of its product claim. */
+  private static Future<JsonObject> trackMedia(MediaRoutes media, RoutingContext ctx) {
+    String trackId = ctx.pathParam("id");
+    if (!Base62Id.isValid(trackId)) {
+      throw new ValidationException("Invalid track id");
+    }
+    Principal principal = Principal.of(ctx).orElseThrow();
+    return media.links(trackId, principal.userId(), Tier.ofProduct(principal.product()));
   }
 
   /** Sign-out: the refresh token's family is revoked, and the access token when one is sent. */

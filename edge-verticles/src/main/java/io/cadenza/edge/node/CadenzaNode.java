@@ -11,6 +11,7 @@ import io.cadenza.config.HostPort;
 import io.cadenza.config.cql.CqlMigrations;
 import io.cadenza.config.kafka.KafkaTopics;
 import io.cadenza.edge.http.EdgeVerticle;
+import io.cadenza.edge.media.MediaServices;
 import io.cadenza.session.SessionCluster;
 import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -66,6 +67,7 @@ public final class CadenzaNode {
   private Admin kafkaAdmin;
   private KafkaProducer<String, byte[]> kafkaProducer;
   private Redis redis;
+  private MediaServices media;
   private String edgeDeployment;
   private int httpPort;
   private boolean stopped;
@@ -125,14 +127,18 @@ public final class CadenzaNode {
               int instances = http.port() == 0 ? 1 : http.instances();
               List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
               Infrastructure infrastructure = infrastructure();
-              return vertx
-                  .deployVerticle(
-                      () -> {
-                        EdgeVerticle edge = new EdgeVerticle(infrastructure);
-                        edges.add(edge);
-                        return edge;
-                      },
-                      new DeploymentOptions().setInstances(instances))
+              return MediaServices.create(infrastructure)
+                  .compose(
+                      made -> {
+                        media = made;
+                        return vertx.deployVerticle(
+                            () -> {
+                              EdgeVerticle edge = new EdgeVerticle(infrastructure, made);
+                              edges.add(edge);
+                              return edge;
+                            },
+                            new DeploymentOptions().setInstances(instances));
+                      })
                   .map(
                       id -> {
                         edgeDeployment = id;
@@ -299,6 +305,18 @@ public final class CadenzaNode {
     }
     Future<Void> beforeVertx =
         step("edge", () -> edgeDeployment == null ? null : vertx.undeploy(edgeDeployment))
+            .compose(
+                v ->
+                    step(
+                        "media transcode pool",
+                        () ->
+                            media == null
+                                ? null
+                                : vertx.executeBlocking(
+                                    () -> {
+                                      media.close();
+                                      return null;
+                                    })))
             .compose(v -> step("node registration", this::deregister))
             .compose(
                 v ->

@@ -3,6 +3,7 @@ package io.cadenza.edge.it;
 import io.cadenza.config.CadenzaSettings;
 import io.cadenza.edge.TestNodes;
 import io.cadenza.edge.node.CadenzaNode;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,14 +17,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * account, OAuth and hostile-input suites share one.
  *
  * <p>Its per-address limit is raised so suites that sign in many times from 127.0.0.1 do not trip
- * it; tests of that limit use their own node or their own address bucket.
+ * it; tests of that limit use their own node or their own address bucket. Its media store is {@link
+ * #MEDIA_DIR}.
  */
 public final class SharedNode implements BeforeAllCallback {
+
+  /** The node's media store: under the build folder, so a clean build removes it. */
+  public static final Path MEDIA_DIR = Path.of("target", "it-media").toAbsolutePath();
 
   private static final Map<String, String> OVERRIDES =
       Map.of(
           "cadenza.edge.rate-limit.per-address.capacity", "100000",
-          "cadenza.edge.rate-limit.per-address.refill-per-second", "100000");
+          "cadenza.edge.rate-limit.per-address.refill-per-second", "100000",
+          "cadenza.media.store-dir", MEDIA_DIR.toString());
 
   private static Running running;
 

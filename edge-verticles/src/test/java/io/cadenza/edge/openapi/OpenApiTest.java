@@ -43,6 +43,8 @@ class OpenApiTest {
           "device-page",
           "device-decision",
           "approve-device",
+          "get-track-media",
+          "get-media",
           "set-user-product",
           "register-client",
           "health",
