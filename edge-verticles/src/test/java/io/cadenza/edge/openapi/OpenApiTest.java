@@ -71,7 +71,7 @@ class OpenApiTest {
     vertx = Vertx.vertx();
     api = OpenApi.load(vertx).await();
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create());
+    router.route().handler(BodyHandler.create(false));
     router
         .post("/api/signup")
         .handler(api.validate("sign-up"))
