@@ -46,6 +46,7 @@ class OpenApiTest {
           "get-track-media",
           "get-media",
           "set-user-product",
+          "ingest-track-media",
           "register-client",
           "health",
           "ready",
