@@ -1,6 +1,5 @@
 package io.cadenza.edge.http;
 
-import io.cadenza.config.CadenzaSettings;
 import io.cadenza.config.error.ValidationException;
 import io.cadenza.config.id.Base62Id;
 import io.cadenza.edge.accounts.Accounts;
@@ -18,7 +17,6 @@ import io.cadenza.edge.policy.RateLimitHandler;
 import io.cadenza.edge.policy.RateLimiter;
 import io.cadenza.edge.policy.SecurityHeaders;
 import io.cadenza.media.delivery.MediaRoutes;
-import io.cadenza.media.delivery.MediaUrls;
 import io.cadenza.media.delivery.Tier;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -55,8 +53,7 @@ public final class EdgeVerticle extends VerticleBase {
   public Future<?> start() {
     Future<OpenApi> openApi = OpenApi.load(vertx);
     RateLimiter limiter = RateLimiter.create(infra.redis(), infra.metrics());
-    Future<MediaRoutes> media = media(Clock.systemUTC());
-    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp(), media)
+    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp())
         .map(all -> all.<Accounts>resultAt(0))
         .compose(
             accounts -> {
@@ -72,23 +69,9 @@ public final class EdgeVerticle extends VerticleBase {
                   .invalidRequestHandler(ErrorResponses::invalidRequest)
                   .requestHandler(
                       ErrorResponses.guarding(
-                          routes(accounts, openApi.result(), limiter, media.result())))
+                          routes(accounts, openApi.result(), limiter, mediaServices.routes())))
                   .listen();
             });
-  }
-
-  /**
-   * Media delivery: the media table, the local-disk store and signed URLs keyed from the first
-   * access-token signing key.
-   */
-  private Future<MediaRoutes> media(Clock clock) {
-    CadenzaSettings settings = infra.settings();
-    MediaUrls urls =
-        new MediaUrls(
-            settings.auth().signingKeys().get(0).secret(), settings.media().urlTtl(), clock);
-    return Future.succeededFuture(
-        new MediaRoutes(
-            mediaServices.store(), mediaServices.repository(), urls, settings.http().publicUrl()));
   }
 
   private Router routes(

@@ -5,16 +5,21 @@ import io.cadenza.config.cql.Cql;
 import io.cadenza.edge.node.Infrastructure;
 import io.cadenza.media.CqlMediaRepository;
 import io.cadenza.media.MediaRepository;
+import io.cadenza.media.delivery.MediaRoutes;
+import io.cadenza.media.delivery.MediaUrls;
 import io.cadenza.media.ingest.IngestService;
 import io.cadenza.media.store.LocalDiskObjectStore;
 import io.cadenza.media.store.ObjectStore;
 import io.vertx.core.Future;
+import java.time.Clock;
 
 /**
  * The node's media components, made once and shared by every edge verticle instance: the object
- * store, the media table and the ingest service with its one bounded transcode pool.
+ * store, the media table, the ingest service with its one bounded transcode pool, and delivery
+ * (signed URLs keyed from the first access-token signing key).
  */
-public record MediaServices(ObjectStore store, MediaRepository repository, IngestService ingest)
+public record MediaServices(
+    ObjectStore store, MediaRepository repository, IngestService ingest, MediaRoutes routes)
     implements AutoCloseable {
 
   public static Future<MediaServices> create(Infrastructure infra) {
@@ -31,7 +36,15 @@ public record MediaServices(ObjectStore store, MediaRepository repository, Inges
                             new MediaServices(
                                 store,
                                 repository,
-                                IngestService.create(settings.media(), store, repository))));
+                                IngestService.create(settings.media(), store, repository),
+                                new MediaRoutes(
+                                    store,
+                                    repository,
+                                    new MediaUrls(
+                                        settings.auth().signingKeys().get(0).secret(),
+                                        settings.media().urlTtl(),
+                                        Clock.systemUTC()),
+                                    settings.http().publicUrl()))));
   }
 
   /** Stops the transcode pool. */
