@@ -84,7 +84,9 @@ public class MediaStartSimulation extends Simulation {
           .toList();
   private final List<Integer> rates =
       Arrays.stream(System.getProperty("rates", "50,200").split(","))
-          .map(s -> Integer.parseInt(s.strip()))
+          .map(String::strip)
+          .filter(s -> !s.isEmpty())
+          .map(Integer::parseInt)
           .toList();
   private final int warmup = Integer.parseInt(System.getProperty("warmup", "20"));
   private final int seconds = Integer.parseInt(System.getProperty("seconds", "30"));
@@ -93,6 +95,7 @@ public class MediaStartSimulation extends Simulation {
   private final int tputWarmup = Integer.parseInt(System.getProperty("tput.warmup", "5"));
   private final int tputSeconds = Integer.parseInt(System.getProperty("tput.seconds", "15"));
   private final int tputRounds = Integer.parseInt(System.getProperty("tput.rounds", "2"));
+  private final String tputVariant = System.getProperty("tput.variant", "");
   private final String out = System.getProperty("bench.out", "");
 
   /** Signed master URLs, one per user and track, filled in {@link #before()}. */
@@ -123,6 +126,9 @@ public class MediaStartSimulation extends Simulation {
   {
     if (trackIds.isEmpty()) {
       throw new IllegalArgumentException("-Dtracks must list the ingested track ids");
+    }
+    if (rates.isEmpty() && tputRounds == 0) {
+      throw new IllegalArgumentException("Nothing to run: -Drates is empty and -Dtput.rounds=0");
     }
     if (rates.stream().anyMatch(r -> r < 1 || r > 5000) || seconds < 1 || seconds > 600) {
       throw new IllegalArgumentException("-Drates must be in [1, 5000], -Dseconds in [1, 600]");
@@ -314,8 +320,13 @@ public class MediaStartSimulation extends Simulation {
   private void addSegments(HttpClient client, String master)
       throws IOException, InterruptedException {
     Matcher variant = Pattern.compile(URI_LINE).matcher(get(client, master));
-    if (!variant.find()) {
-      throw new IllegalStateException("The master playlist lists no variant: " + master);
+    boolean found = false;
+    while (!found && variant.find()) {
+      found = tputVariant.isEmpty() || variant.group(1).startsWith(tputVariant + "/");
+    }
+    if (!found) {
+      throw new IllegalStateException(
+          "The master playlist lists no variant " + tputVariant + ": " + master);
     }
     variantName = variant.group(1);
     String variantUrl = resolve(master, variant.group(1));
