@@ -140,9 +140,12 @@ def main():
     print()
     print("| Target | measured | met |")
     print("|---|---:|---|")
+    met = "not run" if TTFA_TARGET_RATE not in rates else "no"
+    if p99_at_target is not None and p99_at_target <= TTFA_TARGET_MS:
+        met = "yes"
     print(
         f"| TTFA p99 <= {TTFA_TARGET_MS:.0f} ms at {TTFA_TARGET_RATE} starts/s | {fmt(p99_at_target)} ms | "
-        f"{'yes' if p99_at_target is not None and p99_at_target <= TTFA_TARGET_MS else 'no'} |"
+        f"{met} |"
     )
     print(
         f"| Cadenza / nginx MB/s >= {RATIO_TARGET} | {fmt(ratio, 2)} | "
