@@ -158,7 +158,7 @@ public final class ErrorResponses {
     if (status >= 500) {
       LOG.atError()
           .addKeyValue("requestId", RequestLog.id(ctx))
-          .addKeyValue("path", ctx.request().path())
+          .addKeyValue("path", RequestLog.loggable(ctx.request().path()))
           .setCause(failure)
           .log("Request failed with {}.", status);
     }

@@ -31,7 +31,7 @@ public final class RequestLog {
     long started = System.nanoTime();
     ctx.addEndHandler(
         done -> {
-          String path = ctx.request().path();
+          String path = loggable(ctx.request().path());
           boolean probe =
               path.equals("/health") || path.equals("/ready") || path.equals("/metrics");
           var line = probe ? LOG.atDebug() : LOG.atInfo();
@@ -43,6 +43,20 @@ public final class RequestLog {
               .log("Served {} {}.", ctx.request().method().name(), path);
         });
     ctx.next();
+  }
+
+  private static final String MEDIA = "/media/";
+
+  /**
+   * A request path as logs may show it: a signed media URL's token is a credential until it
+   * expires, so it is replaced by {@code -}.
+   */
+  public static String loggable(String path) {
+    if (path == null || !path.startsWith(MEDIA)) {
+      return path;
+    }
+    int slash = path.indexOf('/', MEDIA.length());
+    return MEDIA + "-" + (slash < 0 ? "" : path.substring(slash));
   }
 
   /** The id of the request being handled. */
