@@ -16,10 +16,7 @@ import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What the bearer-token check and the Redis rate-limit/revocation check add to a request, at a
@@ -67,10 +62,6 @@ import java.util.regex.Pattern;
  * -Dmode} (alternate), {@code -Dusers} (200), {@code -Dbench.out} (not written when unset).
  */
 public class AuthOverheadSimulation extends Simulation {
-
-  private static final String PASSWORD = "bench-password-1";
-  private static final Pattern ACCESS_TOKEN =
-      Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
   private final String baseUrl = System.getProperty("cadenza.baseUrl", "http://127.0.0.1:8080");
   private final double rate = Double.parseDouble(System.getProperty("rate", "2000"));
@@ -209,7 +200,8 @@ public class AuthOverheadSimulation extends Simulation {
       List<java.util.concurrent.Future<String>> logins = new ArrayList<>();
       for (int i = 0; i < users; i++) {
         int user = i;
-        logins.add(pool.submit(() -> signUpAndLogIn(client, user)));
+        logins.add(
+            pool.submit(() -> BenchUsers.signUpAndLogIn(client, baseUrl, "bench-user", user)));
       }
       for (var login : logins) {
         tokens.add(login.get());
@@ -224,50 +216,6 @@ public class AuthOverheadSimulation extends Simulation {
       pool.shutdownNow();
     }
     System.out.printf("%d benchmark users signed in at %s.%n", tokens.size(), baseUrl);
-  }
-
-  private String signUpAndLogIn(HttpClient client, int user) throws Exception {
-    String email = "bench-user-" + user + "@bench.cadenza.test";
-    HttpResponse<String> signUp =
-        post(
-            client,
-            "/api/signup",
-            "{\"email\":\"%s\",\"password\":\"%s\",\"display_name\":\"Bench user %d\",\"country\":\"SE\"}"
-                .formatted(email, PASSWORD, user));
-    // 409: the user exists from an earlier run, which is fine.
-    if (signUp.statusCode() != 201 && signUp.statusCode() != 409) {
-      throw new IllegalStateException(explain("sign-up", signUp));
-    }
-    HttpResponse<String> logIn =
-        post(
-            client,
-            "/api/login",
-            "{\"email\":\"%s\",\"password\":\"%s\"}".formatted(email, PASSWORD));
-    Matcher token = ACCESS_TOKEN.matcher(logIn.body());
-    if (logIn.statusCode() != 200 || !token.find()) {
-      throw new IllegalStateException(explain("login", logIn));
-    }
-    return token.group(1);
-  }
-
-  private HttpResponse<String> post(HttpClient client, String path, String json)
-      throws IOException, InterruptedException {
-    return client.send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String explain(String what, HttpResponse<String> response) {
-    String hint =
-        response.statusCode() == 429
-            ? " (the node's per-address rate limit is too small for the benchmark: start it"
-                + " with raised limits, as ./cadenza bench auth does)"
-            : "";
-    return what + " answered " + response.statusCode() + ": " + response.body() + hint;
   }
 
   /** Writes the settings, the status codes per request name and the windows per stage. */

@@ -65,11 +65,8 @@ import java.util.regex.Pattern;
  */
 public class MediaStartSimulation extends Simulation {
 
-  private static final String PASSWORD = "bench-password-1";
   private static final String PLAYLIST = "application/vnd.apple.mpegurl";
   private static final String MP4 = "audio/mp4";
-  private static final Pattern ACCESS_TOKEN =
-      Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern HLS = Pattern.compile("\"hls\"\\s*:\\s*\"([^\"]+)\"");
   private static final String URI_LINE = "(?m)^([^#\\s]\\S*)$";
   private static final String SEGMENT_LINE = "(?m)^([^#\\s]\\S*\\.m4s)$";
@@ -283,7 +280,7 @@ public class MediaStartSimulation extends Simulation {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     try {
       for (int user = 0; user < users; user++) {
-        String token = signUpAndLogIn(client, user);
+        String token = BenchUsers.signUpAndLogIn(client, baseUrl, "media-bench", user);
         for (String track : trackIds) {
           HttpResponse<String> media =
               client.send(
@@ -351,42 +348,6 @@ public class MediaStartSimulation extends Simulation {
       throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
     }
     return response.body();
-  }
-
-  private String signUpAndLogIn(HttpClient client, int user)
-      throws IOException, InterruptedException {
-    String email = "media-bench-" + user + "@bench.cadenza.test";
-    HttpResponse<String> signUp =
-        post(
-            client,
-            "/api/signup",
-            "{\"email\":\"%s\",\"password\":\"%s\",\"display_name\":\"Media bench %d\",\"country\":\"SE\"}"
-                .formatted(email, PASSWORD, user));
-    // 409: the user exists from an earlier run, which is fine.
-    if (signUp.statusCode() != 201 && signUp.statusCode() != 409) {
-      throw new IllegalStateException("sign-up answered " + signUp.statusCode());
-    }
-    HttpResponse<String> logIn =
-        post(
-            client,
-            "/api/login",
-            "{\"email\":\"%s\",\"password\":\"%s\"}".formatted(email, PASSWORD));
-    Matcher token = ACCESS_TOKEN.matcher(logIn.body());
-    if (logIn.statusCode() != 200 || !token.find()) {
-      throw new IllegalStateException("login answered " + logIn.statusCode() + ": " + logIn.body());
-    }
-    return token.group(1);
-  }
-
-  private HttpResponse<String> post(HttpClient client, String path, String json)
-      throws IOException, InterruptedException {
-    return client.send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Writes the settings, TTFA percentiles, failures and transfer totals as JSON. */
