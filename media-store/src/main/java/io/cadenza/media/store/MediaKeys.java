@@ -17,8 +17,6 @@ import java.util.regex.Pattern;
 public final class MediaKeys {
 
   private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
-  private static final Pattern KEY =
-      Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
 
   private MediaKeys() {}
 
@@ -61,6 +59,33 @@ public final class MediaKeys {
    * not start with a dot (so no {@code ..}, no hidden files, no absolute paths, no backslashes).
    */
   public static boolean isValid(String key) {
-    return key != null && key.length() <= 512 && KEY.matcher(key).matches();
+    // A loop rather than a regular expression: it runs on every media request.
+    if (key == null || key.isEmpty() || key.length() > 512) {
+      return false;
+    }
+    boolean segmentStart = true;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '/') {
+        if (segmentStart) {
+          return false; // an empty segment, or a leading slash
+        }
+        segmentStart = true;
+      } else if (segmentStart ? c != '.' && keyChar(c) : keyChar(c)) {
+        segmentStart = false;
+      } else {
+        return false;
+      }
+    }
+    return !segmentStart; // no trailing slash
+  }
+
+  private static boolean keyChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == '-';
   }
 }
