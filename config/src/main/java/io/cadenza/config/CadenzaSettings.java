@@ -136,7 +136,8 @@ public record CadenzaSettings(
   /**
    * Media: where renditions are stored, how many transcodes run at once and how many may wait (more
    * get 429), the HLS segment length, the loudness target of the stored normalisation gain, how
-   * long a signed media URL lives, and the ffmpeg and ffprobe executables.
+   * long a signed media URL lives, the ffmpeg and ffprobe executables, and delivery's memory cache:
+   * its size in bytes (0 = off) and the largest file it keeps.
    */
   public record Media(
       java.nio.file.Path storeDir,
@@ -146,5 +147,7 @@ public record CadenzaSettings(
       double loudnessTargetLufs,
       Duration urlTtl,
       String ffmpeg,
-      String ffprobe) {}
+      String ffprobe,
+      long memoryCache,
+      long memoryCacheMaxFile) {}
 }

@@ -156,7 +156,9 @@ public final class SettingsLoader {
             r.intIn("cadenza.media.loudness-target-lufs", -40, -5),
             r.duration("cadenza.media.url-ttl", Duration.ofSeconds(10), Duration.ofHours(24)),
             r.nonBlank("cadenza.media.ffmpeg"),
-            r.nonBlank("cadenza.media.ffprobe"));
+            r.nonBlank("cadenza.media.ffprobe"),
+            r.bytes("cadenza.media.memory-cache", 0, 64L * 1024 * 1024 * 1024),
+            r.bytes("cadenza.media.memory-cache-max-file", 1024, 64L * 1024 * 1024));
     return new CadenzaSettings(
         node, http, cql, kafka, redis, cluster, auth, edge, health, media, config);
   }

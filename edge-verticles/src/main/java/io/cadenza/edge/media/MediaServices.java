@@ -38,13 +38,16 @@ public record MediaServices(
                                 repository,
                                 IngestService.create(settings.media(), store, repository),
                                 new MediaRoutes(
+                                    infra.vertx(),
                                     store,
                                     repository,
                                     new MediaUrls(
                                         settings.auth().signingKeys().get(0).secret(),
                                         settings.media().urlTtl(),
                                         Clock.systemUTC()),
-                                    settings.http().publicUrl()))));
+                                    settings.http().publicUrl(),
+                                    settings.media().memoryCache(),
+                                    settings.media().memoryCacheMaxFile()))));
   }
 
   /** Stops the transcode pool. */

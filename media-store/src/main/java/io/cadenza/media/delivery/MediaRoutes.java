@@ -9,6 +9,8 @@ import io.cadenza.media.store.MediaKeys;
 import io.cadenza.media.store.ObjectStore;
 import io.cadenza.media.store.StoredObject;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -16,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -32,14 +33,15 @@ import java.util.Optional;
  * token (genuine, for this track's folder, not expired, else 403), the file (one delivery serves,
  * else 404), the tier (else 403). Only then is the store read. The master playlist is generated for
  * the token's tier; every other file is sent from the store's local file with RFC 9110 ranges (see
- * {@link ByteRange}), a strong ETag and {@code If-None-Match}.
+ * {@link ByteRange}), a strong ETag and {@code If-None-Match}. What the store said about a file,
+ * and the bytes of small ones, come from a {@link DeliveryCache}.
  */
 public final class MediaRoutes {
 
   static final String PLAYLIST_CACHE = "private, max-age=60";
   static final String IMMUTABLE_CACHE = "public, max-age=31536000, immutable";
 
-  private final ObjectStore store;
+  private final DeliveryCache files;
   private final MediaRepository media;
   private final MediaUrls urls;
   private final String publicUrl;
@@ -47,9 +49,18 @@ public final class MediaRoutes {
   /**
    * @param publicUrl the node's public base URL (no trailing slash) for absolute URLs in {@link
    *     #links}
+   * @param memory bytes of small files kept in memory (0: every file is sent from disk)
+   * @param memoryMaxFile the largest file kept in memory
    */
-  public MediaRoutes(ObjectStore store, MediaRepository media, MediaUrls urls, String publicUrl) {
-    this.store = store;
+  public MediaRoutes(
+      Vertx vertx,
+      ObjectStore store,
+      MediaRepository media,
+      MediaUrls urls,
+      String publicUrl,
+      long memory,
+      long memoryMaxFile) {
+    this.files = new DeliveryCache(vertx, store, memory, memoryMaxFile);
     this.media = media;
     this.urls = urls;
     this.publicUrl = publicUrl;
@@ -134,21 +145,21 @@ public final class MediaRoutes {
   }
 
   private void file(RoutingContext ctx, String key) {
-    store
-        .stat(key)
+    files
+        .find(key)
         .onFailure(ctx::fail)
         .onSuccess(
-            object -> {
-              Optional<Path> file = store.localFile(key);
-              if (object.isEmpty() || file.isEmpty()) {
+            found -> {
+              if (found.isEmpty()) {
                 ctx.fail(new HttpException(404, "Not found"));
                 return;
               }
-              send(ctx, object.get(), file.get());
+              send(ctx, found.get());
             });
   }
 
-  private static void send(RoutingContext ctx, StoredObject object, Path file) {
+  private void send(RoutingContext ctx, DeliveryCache.Entry file) {
+    StoredObject object = file.object();
     HttpServerResponse response = ctx.response();
     String etag = object.etag();
     if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
@@ -176,14 +187,32 @@ public final class MediaRoutes {
     }
   }
 
-  /** The bytes, or for HEAD only their length (sendFile would send them on HEAD too). */
-  private static void body(RoutingContext ctx, Path file, long offset, long length) {
+  /**
+   * The bytes, from memory when the cache keeps them, else from the file; for HEAD only their
+   * length (sendFile would send them on HEAD too).
+   */
+  private void body(RoutingContext ctx, DeliveryCache.Entry file, long offset, long length) {
     HttpServerResponse response = ctx.response();
     if (ctx.request().method() == HttpMethod.HEAD) {
       response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length)).end();
       return;
     }
-    response.sendFile(file.toString(), offset, length).onFailure(failure -> failed(ctx, failure));
+    Buffer bytes = file.bytes();
+    if (bytes != null) {
+      // Checked against the same size when the range was parsed, so these ints are in bounds.
+      response.end(
+          offset == 0 && length == bytes.length()
+              ? bytes
+              : bytes.slice((int) offset, (int) (offset + length)));
+      return;
+    }
+    response
+        .sendFile(file.file().toString(), offset, length)
+        .onFailure(
+            failure -> {
+              files.forget(file.object().key());
+              failed(ctx, failure);
+            });
   }
 
   private static HttpServerResponse headers(HttpServerResponse response, StoredObject object) {

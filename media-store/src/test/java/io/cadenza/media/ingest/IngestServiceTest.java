@@ -23,7 +23,9 @@ class IngestServiceTest {
         -14,
         Duration.ofMinutes(10),
         "ffmpeg",
-        "ffprobe");
+        "ffprobe",
+        0,
+        1024 * 1024);
   }
 
   @Test
