@@ -90,6 +90,11 @@ public final class EdgeVerticle extends VerticleBase {
     router.route().handler(SecurityHeaders.create());
     router.route().handler(Cors.create(edge));
 
+    // Media delivery (Cadenza extension): the signed URL is the credential; no bearer, no body.
+    // First, as the most requested route (a segment every few seconds per listener).
+    router.get("/media/*").handler(media::serve);
+    router.head("/media/*").handler(media::serve);
+
     // Probes.
     router.get("/health").handler(EdgeVerticle::alive);
     router
@@ -146,10 +151,6 @@ public final class EdgeVerticle extends VerticleBase {
         .handler(SecurityHeaders.forHtml())
         .handler(perAddress)
         .handler(signIn::deviceDecision);
-
-    // Media delivery (Cadenza extension): the signed URL is the credential; no bearer, no body.
-    router.get("/media/*").handler(media::serve);
-    router.head("/media/*").handler(media::serve);
 
     // The Spotify-shaped Web API: every /v1 call carries a valid token and is rate limited.
     router.route("/v1/*").handler(bearer).handler(perPrincipal);

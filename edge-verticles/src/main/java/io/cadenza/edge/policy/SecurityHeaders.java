@@ -77,7 +77,9 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
     setIfAbsent(headers, "Referrer-Policy", "no-referrer");
     setIfAbsent(headers, "Content-Security-Policy", ctx.get(POLICY_KEY));
     setIfAbsent(headers, HttpHeaders.CACHE_CONTROL.toString(), "no-store");
-    if (ctx.request().isSSL()) {
+    // The connection's own TLS: the router trusts no forwarded headers (and asking the request
+    // would parse them on every response).
+    if (ctx.request().connection().isSsl()) {
       setIfAbsent(headers, "Strict-Transport-Security", HSTS);
     }
   }

@@ -14,4 +14,17 @@ class RequestLogTest {
     assertThat(RequestLog.loggable("/v1/me")).isEqualTo("/v1/me");
     assertThat(RequestLog.loggable(null)).isNull();
   }
+
+  @Test
+  void newIdsAreVersion4UuidsAndDiffer() {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = RequestLog.newId();
+      java.util.UUID uuid = java.util.UUID.fromString(id);
+      assertThat(uuid.version()).isEqualTo(4);
+      assertThat(uuid.variant()).isEqualTo(2);
+      ids.add(id);
+    }
+    assertThat(ids).hasSize(10_000);
+  }
 }
