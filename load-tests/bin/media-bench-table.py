@@ -109,7 +109,9 @@ def main():
     print(
         f"Segment throughput: {settings['tput_users']} connections looping over "
         f"{settings['segments']} segments of {settings['variant']} for {settings['tput_seconds']} s "
-        f"per phase, {settings['tput_rounds']} rounds (warm-up phases left out)."
+        f"per phase, {settings['tput_rounds']} rounds in the order A B, B A, ...; left out: "
+        f"{settings.get('tput_warmup', '?')} s warm-up per target first, "
+        f"{settings.get('tput_settle', '?')} s before each phase."
     )
     print()
     print("| Segment throughput | responses | failed | MB/s | req/s |")

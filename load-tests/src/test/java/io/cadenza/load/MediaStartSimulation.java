@@ -54,8 +54,11 @@ import java.util.regex.Pattern;
  * <p>Throughput: {@code -Dtput.users} virtual users each loop over the first variant's segments for
  * {@code -Dtput.seconds} seconds (closed model, one keep-alive connection each), against the node
  * (signed URLs) and against {@code -Dnginx.baseUrl} (the same store keys as plain paths) in turn,
- * {@code -Dtput.rounds} times each (after a {@code -Dtput.warmup} seconds warm-up each). The bytes
- * of the bodies received and the window of the responses give MB/s.
+ * {@code -Dtput.rounds} times each, in the order A B, B A, A B, ... After a warm-up of {@code
+ * -Dtput.warmup} seconds per target (both JVMs, the node's and Gatling's, compile their hot code
+ * under load), each measured phase follows {@code -Dtput.settle} seconds of the same load; both are
+ * left out of the figures. The bytes of the bodies received and the window of the responses give
+ * MB/s.
  *
  * <p>Gatling's HTTP cache is off: a player's first fetch of a file has no validator, and a 304
  * would measure nothing.
@@ -89,7 +92,8 @@ public class MediaStartSimulation extends Simulation {
   private final int seconds = Integer.parseInt(System.getProperty("seconds", "30"));
   private final int users = Integer.parseInt(System.getProperty("users", "20"));
   private final int tputUsers = Integer.parseInt(System.getProperty("tput.users", "32"));
-  private final int tputWarmup = Integer.parseInt(System.getProperty("tput.warmup", "5"));
+  private final int tputWarmup = Integer.parseInt(System.getProperty("tput.warmup", "20"));
+  private final int tputSettle = Integer.parseInt(System.getProperty("tput.settle", "3"));
   private final int tputSeconds = Integer.parseInt(System.getProperty("tput.seconds", "15"));
   private final int tputRounds = Integer.parseInt(System.getProperty("tput.rounds", "2"));
   private final String tputVariant = System.getProperty("tput.variant", "");
@@ -136,6 +140,9 @@ public class MediaStartSimulation extends Simulation {
     if (tputRounds < 0 || tputRounds > 10 || tputSeconds > 600 || warmup < 0 || tputWarmup < 0) {
       throw new IllegalArgumentException("-Dtput.rounds must be 0-10, -Dtput.seconds at most 600");
     }
+    if (tputWarmup > 600 || tputSettle < 0 || tputSettle > 60) {
+      throw new IllegalArgumentException("-Dtput.warmup must be 0-600, -Dtput.settle 0-60");
+    }
     List<PopulationBuilder> stages = new ArrayList<>();
     for (int rate : rates) {
       if (warmup > 0) {
@@ -155,10 +162,22 @@ public class MediaStartSimulation extends Simulation {
               .protocols(startProtocol));
     }
     List<String> targets = nginxUrl.isEmpty() ? List.of("cadenza") : List.of("cadenza", "nginx");
-    for (int round = 1; round <= tputRounds; round++) {
+    if (tputRounds > 0 && tputWarmup > 0) {
+      // Both JVMs (the node's and Gatling's own) compile their hot code in the first tens of
+      // seconds of load; measured before that, the first target would pay for both.
       for (String target : targets) {
-        if (tputWarmup > 0) {
-          stages.add(transfer("warm-up " + target + " " + round, target, tputWarmup));
+        stages.add(transfer("warm-up " + target, target, tputWarmup));
+      }
+    }
+    for (int round = 1; round <= tputRounds; round++) {
+      // A B, then B A: neither server always comes first or last.
+      List<String> order = new ArrayList<>(targets);
+      if (round % 2 == 0) {
+        java.util.Collections.reverse(order);
+      }
+      for (String target : order) {
+        if (tputSettle > 0) {
+          stages.add(transfer("warm-up " + target + " " + round, target, tputSettle));
         }
         stages.add(transfer(target + " " + round, target, tputSeconds));
       }
@@ -169,7 +188,7 @@ public class MediaStartSimulation extends Simulation {
     }
     long total =
         (long) rates.size() * (warmup + seconds)
-            + (long) tputRounds * targets.size() * (tputWarmup + tputSeconds);
+            + (long) targets.size() * (tputWarmup + tputRounds * (tputSettle + tputSeconds));
     setUp(chain).maxDuration(total + 120);
   }
 
@@ -364,7 +383,9 @@ public class MediaStartSimulation extends Simulation {
         .append(
             "\"tput_users\": %d, \"tput_seconds\": %d, \"tput_rounds\": %d, \"variant\": \"%s\", "
                 .formatted(tputUsers, tputSeconds, tputRounds, variantName))
-        .append("\"segments\": %d},\n".formatted(nodeSegments.size()))
+        .append(
+            "\"tput_warmup\": %d, \"tput_settle\": %d, \"segments\": %d},\n"
+                .formatted(tputWarmup, tputSettle, nodeSegments.size()))
         .append("  \"ttfa\": {");
     String separator = "\n";
     for (var entry : new TreeMap<>(ttfa).entrySet()) {
