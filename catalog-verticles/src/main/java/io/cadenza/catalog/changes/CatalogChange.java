@@ -19,7 +19,7 @@ import java.util.Objects;
  * <p>On the wire (the record's value, UTF-8 JSON; the record's key is the entity id):
  *
  * <pre>{"type":"track","id":"6rqhFgbbKwnb9MLmUQDhG6","uri":"cadenza:track:6rqhFgbbKwnb9MLmUQDhG6",
- * "op":"upsert","version":1795440000123456,"timestamp":"2026-11-23T15:20:00.123456Z"}</pre>
+ * "op":"upsert","version":1795440000123456,"timestamp":"2026-11-23T13:20:00.123456Z"}</pre>
  *
  * @param version the write's CQL timestamp in microseconds since the epoch (the same value the rows
  *     carry, so "later wins" means the same for the feed and the database); strictly increasing for
