@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -50,6 +51,13 @@ public final class CqlCatalogRepository implements CatalogRepository {
   private final ChangeFeed feed;
   private final Clock clock;
   private final AtomicLong lastVersion = new AtomicLong();
+
+  /**
+   * Genre keys this instance has written to the {@code genres} table: rows there are only ever
+   * added, so a genre is written once per process (forgotten again when its write fails).
+   */
+  private final Set<String> genresWritten = ConcurrentHashMap.newKeySet();
+
   private final Map<String, PreparedStatement> ps;
 
   private CqlCatalogRepository(
@@ -402,8 +410,8 @@ public final class CqlCatalogRepository implements CatalogRepository {
             artist.genres(),
             artist.popularity(),
             Rows.imagesJson(artist.images())));
-    addGenres(writes, artist.genres());
-    return write(writes, version, EntityType.ARTIST, artist.id(), CatalogChange.Op.UPSERT);
+    List<String> genres = addGenres(writes, artist.genres());
+    return write(writes, genres, version, EntityType.ARTIST, artist.id(), CatalogChange.Op.UPSERT);
   }
 
   @Override
@@ -424,7 +432,7 @@ public final class CqlCatalogRepository implements CatalogRepository {
               for (List<Object> key : byGenre) {
                 writes.add(bind("putAlbumByGenre", key.toArray()));
               }
-              addGenres(writes, album.genres());
+              List<String> genres = addGenres(writes, album.genres());
               previous.ifPresent(
                   old -> {
                     removeStale(writes, "deleteAlbumByArtist", albumByArtistKeys(old), byArtist);
@@ -435,7 +443,8 @@ public final class CqlCatalogRepository implements CatalogRepository {
                         byMonth.map(Set::of).orElse(Set.of()));
                     removeStale(writes, "deleteAlbumByGenre", albumByGenreKeys(old), byGenre);
                   });
-              return write(writes, version, EntityType.ALBUM, album.id(), CatalogChange.Op.UPSERT);
+              return write(
+                  writes, genres, version, EntityType.ALBUM, album.id(), CatalogChange.Op.UPSERT);
             });
   }
 
@@ -452,7 +461,7 @@ public final class CqlCatalogRepository implements CatalogRepository {
               for (List<Object> key : byArtist) {
                 writes.add(bind("putTrackByArtist", key.toArray()));
               }
-              addGenres(writes, track.genres());
+              List<String> genres = addGenres(writes, track.genres());
               previous.ifPresent(
                   old -> {
                     removeStale(
@@ -462,7 +471,8 @@ public final class CqlCatalogRepository implements CatalogRepository {
                         Set.of(trackByAlbumKey(track)));
                     removeStale(writes, "deleteTrackByArtist", trackByArtistKeys(old), byArtist);
                   });
-              return write(writes, version, EntityType.TRACK, track.id(), CatalogChange.Op.UPSERT);
+              return write(
+                  writes, genres, version, EntityType.TRACK, track.id(), CatalogChange.Op.UPSERT);
             });
   }
 
@@ -540,18 +550,38 @@ public final class CqlCatalogRepository implements CatalogRepository {
   /** Runs the statements (in parallel, one timestamp), then publishes the change. */
   private Future<CatalogChange> write(
       List<BoundStatement> writes, long version, EntityType type, String id, CatalogChange.Op op) {
+    return write(writes, List.of(), version, type, id, op);
+  }
+
+  private Future<CatalogChange> write(
+      List<BoundStatement> writes,
+      List<String> genresClaimed,
+      long version,
+      EntityType type,
+      String id,
+      CatalogChange.Op op) {
     List<Future<AsyncResultSet>> done = new ArrayList<>(writes.size());
     for (BoundStatement statement : writes) {
       done.add(cql.execute(statement.setQueryTimestamp(version)));
     }
     CatalogChange change = CatalogChange.of(type, id, op, version);
-    return Future.all(done).compose(written -> feed.publish(change)).map(published -> change);
+    return Future.all(done)
+        .onFailure(failure -> genresClaimed.forEach(genresWritten::remove))
+        .compose(written -> feed.publish(change))
+        .map(published -> change);
   }
 
-  private void addGenres(List<BoundStatement> writes, List<String> genres) {
+  /** Adds the genre rows this process has not written yet; returns their keys. */
+  private List<String> addGenres(List<BoundStatement> writes, List<String> genres) {
+    List<String> claimed = new ArrayList<>();
     for (String genre : genres) {
-      writes.add(bind("putGenre", ALL_GENRES, Genres.key(genre), genre));
+      String key = Genres.key(genre);
+      if (genresWritten.add(key)) {
+        claimed.add(key);
+        writes.add(bind("putGenre", ALL_GENRES, key, genre));
+      }
     }
+    return claimed;
   }
 
   private void removeStale(
