@@ -188,8 +188,11 @@ public final class CatalogCommand {
             .build()) {
       BulkWriter writer =
           new BulkWriter(repository, vertx.getOrCreateContext(), concurrency, track -> bar.step());
-      source.accept(writer);
-      result = writer.finish(10, TimeUnit.MINUTES);
+      try {
+        source.accept(writer);
+      } finally {
+        result = writer.finish(10, TimeUnit.MINUTES);
+      }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     out.printf(

@@ -20,12 +20,17 @@ import org.slf4j.LoggerFactory;
  * A {@link CatalogSink} that writes through a {@link CatalogRepository} (the same write path as any
  * other write: rows, then the change event) with at most {@code maxInFlight} writes under way. The
  * thread that feeds it blocks while that many are in flight; the writes themselves run on one
- * Vert.x context. A failed write is counted and reported, and the rest go on.
+ * Vert.x context. A failed write is counted and reported, and the rest go on, up to {@value
+ * #MAX_FAILURES} failures: then the next hand-over throws, since a database or broker that refuses
+ * that many writes will refuse the rest too.
  */
 public final class BulkWriter implements CatalogSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulkWriter.class);
   private static final int FAILURES_KEPT = 20;
+
+  /** Failed writes after which the writer refuses more. */
+  public static final int MAX_FAILURES = 100;
 
   /** Told after each track is written (or has failed). */
   public interface Progress {
@@ -74,6 +79,10 @@ public final class BulkWriter implements CatalogSink {
   }
 
   private void submit(String what, Supplier<Future<?>> write, AtomicInteger written, Track track) {
+    if (failed.get() >= MAX_FAILURES) {
+      throw new IllegalStateException(
+          MAX_FAILURES + " catalog writes failed, giving up; the first: " + failures.get(0));
+    }
     try {
       slots.acquire();
     } catch (InterruptedException e) {
@@ -97,8 +106,8 @@ public final class BulkWriter implements CatalogSink {
                   String message = what + ": " + result.cause();
                   if (failures.size() < FAILURES_KEPT) {
                     failures.add(message);
+                    LOG.warn("Catalog write of {} failed.", what, result.cause());
                   }
-                  LOG.warn("Catalog write of {} failed.", what, result.cause());
                 }
                 slots.release();
                 if (track != null && progress != null) {
