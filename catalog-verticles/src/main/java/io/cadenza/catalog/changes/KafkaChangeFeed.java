@@ -20,8 +20,8 @@ public final class KafkaChangeFeed implements ChangeFeed {
   private final String topic;
 
   /**
-   * On a producer made elsewhere (the node's own, built with {@link #producerConfig}-equivalent
-   * settings); the caller closes it.
+   * On a producer made elsewhere, e.g. the node's own (configured as {@link #producerConfig}); the
+   * caller closes it.
    */
   public KafkaChangeFeed(KafkaProducer<String, byte[]> producer, String topic) {
     this.producer = producer;
