@@ -4,10 +4,12 @@ import io.cadenza.catalog.changes.CatalogChange;
 import io.cadenza.config.CadenzaSettings;
 import io.cadenza.config.error.ValidationException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +24,16 @@ public final class CacheInvalidation {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheInvalidation.class);
 
+  /** How long start waits for the group coordinator to assign the topic's partitions. */
+  private static final long ASSIGNMENT_TIMEOUT_SECONDS = 60;
+
   private final KafkaConsumer<String, byte[]> consumer;
 
   private CacheInvalidation(KafkaConsumer<String, byte[]> consumer) {
     this.consumer = consumer;
   }
 
-  /** Subscribes; the future completes when the subscription is made. */
+  /** Subscribes; the future completes when the topic's partitions are assigned. */
   public static Future<CacheInvalidation> start(
       Vertx vertx, CadenzaSettings.Kafka kafka, String nodeName, CachedCatalog cache) {
     String group = "cadenza-catalog-cache-" + nodeName + "-" + UUID.randomUUID();
@@ -61,7 +66,15 @@ public final class CacheInvalidation {
         });
     consumer.exceptionHandler(
         e -> LOG.warn("The catalog cache's change consumer failed: {}", e.toString()));
-    return consumer.subscribe(CatalogChange.TOPIC).map(v -> new CacheInvalidation(consumer));
+    // Ready once the topic's partitions are assigned: a change published before that would be
+    // missed (the consumer starts at the end of the topic).
+    Promise<Void> assigned = Promise.promise();
+    consumer.partitionsAssignedHandler(partitions -> assigned.tryComplete());
+    return consumer
+        .subscribe(CatalogChange.TOPIC)
+        .compose(v -> assigned.future().timeout(ASSIGNMENT_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+        .map(v -> new CacheInvalidation(consumer))
+        .onFailure(e -> consumer.close());
   }
 
   public Future<Void> close() {
