@@ -1,11 +1,13 @@
 package io.cadenza.edge.http;
 
+import io.cadenza.catalog.api.CatalogReads;
 import io.cadenza.config.error.ValidationException;
 import io.cadenza.config.id.Base62Id;
 import io.cadenza.edge.accounts.Accounts;
 import io.cadenza.edge.auth.BearerAuth;
 import io.cadenza.edge.auth.Principal;
 import io.cadenza.edge.auth.Scopes;
+import io.cadenza.edge.catalog.CatalogServices;
 import io.cadenza.edge.health.ReadinessChecks;
 import io.cadenza.edge.media.MediaServices;
 import io.cadenza.edge.media.MediaUpload;
@@ -42,11 +44,14 @@ public final class EdgeVerticle extends VerticleBase {
 
   private final Infrastructure infra;
   private final MediaServices mediaServices;
+  private final CatalogServices catalogServices;
   private HttpServer server;
 
-  public EdgeVerticle(Infrastructure infra, MediaServices mediaServices) {
+  public EdgeVerticle(
+      Infrastructure infra, MediaServices mediaServices, CatalogServices catalogServices) {
     this.infra = infra;
     this.mediaServices = mediaServices;
+    this.catalogServices = catalogServices;
   }
 
   @Override
@@ -168,6 +173,58 @@ public final class EdgeVerticle extends VerticleBase {
         .handler(Scopes.requireUser())
         .handler(contract.validate("get-track-media"))
         .respond(ctx -> trackMedia(media, ctx));
+    // The catalog: any token, client credentials included, as in Spotify.
+    CatalogReads catalog = catalogServices.reads();
+    router
+        .get("/v1/tracks/:id")
+        .handler(contract.validate("get-track"))
+        .respond(ctx -> catalog.track(ctx.pathParam("id")));
+    router
+        .get("/v1/tracks")
+        .handler(contract.validate("get-several-tracks"))
+        .respond(ctx -> catalog.tracks(ctx.queryParams().get("ids")));
+    router
+        .get("/v1/albums/:id")
+        .handler(contract.validate("get-an-album"))
+        .respond(ctx -> catalog.album(ctx.pathParam("id")));
+    router
+        .get("/v1/albums")
+        .handler(contract.validate("get-multiple-albums"))
+        .respond(ctx -> catalog.albums(ctx.queryParams().get("ids")));
+    router
+        .get("/v1/albums/:id/tracks")
+        .handler(contract.validate("get-an-albums-tracks"))
+        .respond(ctx -> catalog.albumTracks(ctx.pathParam("id"), offset(ctx), limit(ctx)));
+    router
+        .get("/v1/artists/:id")
+        .handler(contract.validate("get-an-artist"))
+        .respond(ctx -> catalog.artist(ctx.pathParam("id")));
+    router
+        .get("/v1/artists")
+        .handler(contract.validate("get-multiple-artists"))
+        .respond(ctx -> catalog.artists(ctx.queryParams().get("ids")));
+    router
+        .get("/v1/artists/:id/albums")
+        .handler(contract.validate("get-an-artists-albums"))
+        .respond(
+            ctx ->
+                catalog.artistAlbums(
+                    ctx.pathParam("id"),
+                    ctx.queryParams().get("include_groups"),
+                    offset(ctx),
+                    limit(ctx)));
+    router
+        .get("/v1/artists/:id/top-tracks")
+        .handler(contract.validate("get-an-artists-top-tracks"))
+        .respond(ctx -> catalog.topTracks(ctx.pathParam("id")));
+    router
+        .get("/v1/browse/new-releases")
+        .handler(contract.validate("get-new-releases"))
+        .respond(ctx -> catalog.newReleases(offset(ctx), limit(ctx)));
+    router
+        .get("/v1/browse/genres/:genre/albums")
+        .handler(contract.validate("get-genre-albums"))
+        .respond(ctx -> catalog.genreAlbums(ctx.pathParam("genre"), offset(ctx), limit(ctx)));
     // The rest of the Spotify-shaped API: 501 after the checks the real endpoints will make.
     Planned.mount(router);
 
@@ -189,6 +246,18 @@ public final class EdgeVerticle extends VerticleBase {
 
     ErrorResponses.mount(router);
     return router;
+  }
+
+  /** The {@code offset} query parameter (validated by the contract), 0 when absent. */
+  private static int offset(RoutingContext ctx) {
+    String offset = ctx.queryParams().get("offset");
+    return offset == null ? 0 : Integer.parseInt(offset);
+  }
+
+  /** The {@code limit} query parameter (validated by the contract), 20 when absent. */
+  private static int limit(RoutingContext ctx) {
+    String limit = ctx.queryParams().get("limit");
+    return limit == null ? 20 : Integer.parseInt(limit);
   }
 
   /** A track's signed media URLs for the token's user, at the tier of its product claim. */

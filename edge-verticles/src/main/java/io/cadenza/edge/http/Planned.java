@@ -41,18 +41,8 @@ final class Planned {
 
   static final List<Endpoint> ENDPOINTS =
       List.of(
-          // Catalog and search.
+          // Search (the catalog reads are built: EdgeVerticle).
           get("/v1/search", NONE),
-          get("/v1/tracks", NONE),
-          get("/v1/tracks/:id", NONE),
-          get("/v1/albums", NONE),
-          get("/v1/albums/:id", NONE),
-          get("/v1/albums/:id/tracks", NONE),
-          get("/v1/artists", NONE),
-          get("/v1/artists/:id", NONE),
-          get("/v1/artists/:id/albums", NONE),
-          get("/v1/artists/:id/top-tracks", NONE),
-          get("/v1/browse/new-releases", NONE),
           // The playback session.
           get("/v1/me/player", List.of(USER_READ_PLAYBACK_STATE)),
           put("/v1/me/player", List.of(USER_MODIFY_PLAYBACK_STATE)),

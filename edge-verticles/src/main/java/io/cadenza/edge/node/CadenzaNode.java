@@ -10,6 +10,7 @@ import io.cadenza.config.CadenzaSettings;
 import io.cadenza.config.HostPort;
 import io.cadenza.config.cql.CqlMigrations;
 import io.cadenza.config.kafka.KafkaTopics;
+import io.cadenza.edge.catalog.CatalogServices;
 import io.cadenza.edge.http.EdgeVerticle;
 import io.cadenza.edge.media.MediaServices;
 import io.cadenza.session.SessionCluster;
@@ -68,6 +69,7 @@ public final class CadenzaNode {
   private KafkaProducer<String, byte[]> kafkaProducer;
   private Redis redis;
   private MediaServices media;
+  private CatalogServices catalog;
   private String edgeDeployment;
   private int httpPort;
   private boolean stopped;
@@ -131,9 +133,15 @@ public final class CadenzaNode {
                   .compose(
                       made -> {
                         media = made;
+                        return CatalogServices.create(infrastructure);
+                      })
+                  .compose(
+                      madeCatalog -> {
+                        catalog = madeCatalog;
                         return vertx.deployVerticle(
                             () -> {
-                              EdgeVerticle edge = new EdgeVerticle(infrastructure, made);
+                              EdgeVerticle edge =
+                                  new EdgeVerticle(infrastructure, media, madeCatalog);
                               edges.add(edge);
                               return edge;
                             },
@@ -317,6 +325,11 @@ public final class CadenzaNode {
                                       media.close();
                                       return null;
                                     })))
+            .compose(
+                v ->
+                    step(
+                        "catalog cache invalidation",
+                        () -> catalog == null ? null : catalog.close()))
             .compose(v -> step("node registration", this::deregister))
             .compose(
                 v ->

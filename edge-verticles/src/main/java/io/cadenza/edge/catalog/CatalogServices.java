@@ -1,0 +1,54 @@
+package io.cadenza.edge.catalog;
+
+import io.cadenza.catalog.api.CatalogReads;
+import io.cadenza.catalog.api.SpotifyJson;
+import io.cadenza.catalog.cache.CacheInvalidation;
+import io.cadenza.catalog.cache.CacheSettings;
+import io.cadenza.catalog.cache.CachedCatalog;
+import io.cadenza.catalog.changes.CatalogChange;
+import io.cadenza.catalog.changes.KafkaChangeFeed;
+import io.cadenza.catalog.store.CatalogRepository;
+import io.cadenza.config.CadenzaSettings;
+import io.cadenza.config.cql.Cql;
+import io.cadenza.edge.node.Infrastructure;
+import io.vertx.core.Future;
+import java.time.Clock;
+
+/**
+ * The node's catalog components, made once and shared by every edge verticle instance: the
+ * repository on the node's CQL session (writes announced with the node's Kafka producer), its
+ * caches, the consumer of {@value CatalogChange#TOPIC} that evicts from them, and the read
+ * operations of the {@code /v1} catalog endpoints.
+ */
+public record CatalogServices(
+    CachedCatalog repository, CatalogReads reads, CacheInvalidation invalidation) {
+
+  public static Future<CatalogServices> create(Infrastructure infra) {
+    CadenzaSettings settings = infra.settings();
+    return CatalogRepository.create(
+            new Cql(infra.cql(), settings.cql().keyspace()),
+            new KafkaChangeFeed(infra.kafkaProducer(), CatalogChange.TOPIC),
+            Clock.systemUTC())
+        .compose(
+            repository -> {
+              CachedCatalog cached =
+                  new CachedCatalog(
+                      infra.vertx(),
+                      repository,
+                      infra.redis(),
+                      CacheSettings.DEFAULT,
+                      infra.metrics());
+              CatalogReads reads =
+                  new CatalogReads(
+                      cached, new SpotifyJson(settings.http().publicUrl()), Clock.systemUTC());
+              return CacheInvalidation.start(
+                      infra.vertx(), settings.kafka(), settings.node().name(), cached)
+                  .map(invalidation -> new CatalogServices(cached, reads, invalidation));
+            });
+  }
+
+  /** Stops following the change feed. */
+  public Future<Void> close() {
+    return invalidation.close();
+  }
+}
