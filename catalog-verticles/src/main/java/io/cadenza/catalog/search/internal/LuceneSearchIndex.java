@@ -38,7 +38,6 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.search.ControlledRealTimeReopenThread;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -56,9 +55,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link SearchIndex} on one Lucene {@link IndexWriter}: artists, albums and tracks are documents
  * of one index told apart by a {@code kind} field, so one near-real-time reader serves every type
- * from one consistent point in time. A {@link ControlledRealTimeReopenThread} refreshes the {@link
- * SearcherManager} at most {@code maxStale} after a change; nothing is ever committed, because the
- * index is rebuilt from the catalog store at every start.
+ * from one consistent point in time. A {@link Refresher} reopens the {@link SearcherManager} at
+ * most {@code maxStale} after a change; nothing is ever committed, because the index is rebuilt
+ * from the catalog store at every start.
  */
 public final class LuceneSearchIndex implements SearchIndex {
 
@@ -70,7 +69,7 @@ public final class LuceneSearchIndex implements SearchIndex {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
-  private final ControlledRealTimeReopenThread<IndexSearcher> refresher;
+  private final Refresher refresher;
   private final QueryBuilder queries = new QueryBuilder();
 
   /** The rebuild generation documents are written with; older ones go when a rebuild ends. */
@@ -95,15 +94,7 @@ public final class LuceneSearchIndex implements SearchIndex {
             .setCommitOnClose(false);
     this.writer = new IndexWriter(directory, config);
     this.searchers = new SearcherManager(writer, null);
-    this.refresher =
-        new ControlledRealTimeReopenThread<>(
-            writer,
-            searchers,
-            options.maxStale().toNanos() / 1e9,
-            options.minStale().toNanos() / 1e9);
-    refresher.setName("search-index-refresh");
-    refresher.setDaemon(true);
-    refresher.start();
+    this.refresher = new Refresher(writer, searchers, options.maxStale(), options.minStale());
   }
 
   /** Opens an empty index; see {@link SearchIndex#create}. */
@@ -132,6 +123,7 @@ public final class LuceneSearchIndex implements SearchIndex {
       lock = bulk.readLock();
       lock.lock();
     }
+    refresher.bulkLoadStarted();
     try {
       long a =
           write(
@@ -148,7 +140,7 @@ public final class LuceneSearchIndex implements SearchIndex {
               tracks, ItemType.TRACK, IndexedTrack::id, x -> Documents.track(x, generation), empty);
       writer.deleteDocuments(
           IntPoint.newRangeQuery(Fields.EPOCH, Integer.MIN_VALUE, generation - 1));
-      searchers.maybeRefreshBlocking();
+      refresher.refreshNow();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       LOG.info(
           "Search index rebuilt with {} artists, {} albums and {} tracks in {} ms.",
@@ -160,6 +152,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not rebuild the search index", e);
     } finally {
+      refresher.bulkLoadEnded();
       lock.unlock();
     }
   }
@@ -231,8 +224,7 @@ public final class LuceneSearchIndex implements SearchIndex {
 
   @Override
   public boolean awaitVisible(long generation, Duration timeout) throws InterruptedException {
-    return refresher.waitForGeneration(
-        generation, Math.toIntExact(Math.max(1, timeout.toMillis())));
+    return refresher.awaitVisible(generation, timeout);
   }
 
   // ---- reading
