@@ -60,15 +60,7 @@ public final class CatalogReads {
   /** {@code GET /v1/tracks/{id}}: the full track object. */
   public Future<JsonObject> track(String id) {
     checkId(id);
-    return tracks(List.of(id))
-        .map(
-            tracks -> {
-              JsonObject track = (JsonObject) tracks.getValue(0);
-              if (track == null) {
-                throw notFound();
-              }
-              return track;
-            });
+    return tracks(List.of(id)).map(CatalogReads::onlyOne);
   }
 
   /** {@code GET /v1/tracks?ids=}: {@code {"tracks":[...]}} with null for unknown ids. */
@@ -109,15 +101,7 @@ public final class CatalogReads {
   /** {@code GET /v1/albums/{id}}: the full album object with its first page of tracks. */
   public Future<JsonObject> album(String id) {
     checkId(id);
-    return albums(List.of(id))
-        .map(
-            albums -> {
-              JsonObject album = (JsonObject) albums.getValue(0);
-              if (album == null) {
-                throw notFound();
-              }
-              return album;
-            });
+    return albums(List.of(id)).map(CatalogReads::onlyOne);
   }
 
   /** {@code GET /v1/albums?ids=}: {@code {"albums":[...]}} with null for unknown ids. */
@@ -364,6 +348,15 @@ public final class CatalogReads {
     if (!Base62Id.isValid(id)) {
       throw new ValidationException("Invalid base62 id");
     }
+  }
+
+  /** The one object of a batch read of one id; 404 when it is unknown (null). */
+  private static JsonObject onlyOne(JsonArray batch) {
+    JsonObject found = (JsonObject) batch.getValue(0);
+    if (found == null) {
+      throw notFound();
+    }
+    return found;
   }
 
   private static NotFoundException notFound() {

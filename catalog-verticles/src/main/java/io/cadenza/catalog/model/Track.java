@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * @param trackNumber position on its disc, from 1
  * @param durationMs length in milliseconds
  * @param explicit whether it has explicit lyrics ({@code false} also when unknown, as Spotify)
- * @param isrc the International Standard Recording Code ({@code CC-XXX-YY-NNNNN} without hyphens,
- *     e.g. {@code USRC17607839}); {@code null} when unknown
+ * @param isrc the International Standard Recording Code: country (2 letters), registrant (3 letters
+ *     or digits), year (2 digits) and designation (5 digits), without hyphens, e.g. {@code
+ *     USRC17607839}; {@code null} when unknown
  * @param genres genre names (may be empty)
  * @param popularity 0 to 100
  */
