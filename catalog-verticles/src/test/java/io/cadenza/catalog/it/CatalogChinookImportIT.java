@@ -9,7 +9,6 @@ import io.cadenza.catalog.model.Album;
 import io.cadenza.catalog.model.Track;
 import io.cadenza.catalog.store.Page;
 import io.cadenza.config.id.Base62Id;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,18 +96,6 @@ class CatalogChinookImportIT {
   }
 
   static Path chinookFile() {
-    String env = System.getenv("CADENZA_CHINOOK");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("../shared/data/chinook/ChinookData.json").normalize();
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException("ChinookData.json not found next to the checkout");
+    return io.cadenza.catalog.ChinookData.file();
   }
 }

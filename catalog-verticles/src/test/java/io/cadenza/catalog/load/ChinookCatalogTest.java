@@ -8,7 +8,6 @@ import io.cadenza.catalog.model.Track;
 import io.cadenza.config.id.Base62Id;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,21 +19,8 @@ import org.junit.jupiter.api.Test;
 /** On the real Chinook file next to the checkout, and on a hand-made one for the arithmetic. */
 class ChinookCatalogTest {
 
-  /** The shared data folder next to the checkout (the same place ./cadenza looks). */
   static Path chinookFile() {
-    String env = System.getenv("CADENZA_CHINOOK");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("../shared/data/chinook/ChinookData.json").normalize();
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException("ChinookData.json not found next to the checkout");
+    return io.cadenza.catalog.ChinookData.file();
   }
 
   private static ChinookCatalog chinook;

@@ -21,13 +21,9 @@ import java.util.Set;
  * same over the sums of their tracks. Genres of albums and artists are those of their tracks.
  * Chinook has no release dates, ISRCs or UPCs.
  *
- * <p>The data is found through the system property {@code chinook.data}, else by looking for {@code
- * shared/data/chinook/ChinookData.json} in the working directory and its parents.
+ * <p>The data is the copy in the test resources (see {@link io.cadenza.catalog.ChinookData}).
  */
 final class Chinook {
-
-  static final String PROPERTY = "chinook.data";
-  private static final Path RELATIVE = Path.of("shared", "data", "chinook", "ChinookData.json");
 
   /** A Chinook track with the facts tests check results against. */
   record Track(String id, String name, String album, String artist, String genre) {}
@@ -150,30 +146,7 @@ final class Chinook {
   }
 
   private static Path locate() {
-    String property = System.getProperty(PROPERTY);
-    if (property != null) {
-      Path file = Path.of(property);
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalStateException(
-            "-D" + PROPERTY + " names " + file.toAbsolutePath() + ", which is not a file");
-      }
-      return file;
-    }
-    Path start = Path.of("").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path file = dir.resolve(RELATIVE);
-      if (Files.isRegularFile(file)) {
-        return file;
-      }
-    }
-    throw new IllegalStateException(
-        "The Chinook data was not found: no "
-            + RELATIVE
-            + " in "
-            + start
-            + " or its parents. Pass its path with -D"
-            + PROPERTY
-            + "=/path/to/ChinookData.json.");
+    return io.cadenza.catalog.ChinookData.file();
   }
 
   private static List<JsonObject> rows(JsonObject data, String table) {
