@@ -8,6 +8,11 @@ import io.cadenza.catalog.changes.KafkaChangeFeed;
 import io.cadenza.catalog.model.Album;
 import io.cadenza.catalog.model.Artist;
 import io.cadenza.catalog.model.Track;
+import io.cadenza.catalog.search.ItemType;
+import io.cadenza.catalog.search.SearchIndex;
+import io.cadenza.catalog.search.SearchRequest;
+import io.cadenza.catalog.search.SearchResult;
+import io.cadenza.catalog.search.feed.SearchService;
 import io.cadenza.catalog.store.CatalogRepository;
 import io.cadenza.config.cql.Cql;
 import io.cadenza.config.id.Base62Id;
@@ -153,6 +158,52 @@ class SearchIT {
               assertThat(ids(result, "albums")).contains(OLD_ALBUM, NEW_ALBUM);
               assertThat(result.getJsonObject("playlists").getInteger("total")).isZero();
             });
+  }
+
+  @Test
+  void aDeletedTrackLeavesTheResults() throws Exception {
+    String word = word(8);
+    String id = Base62Id.random();
+    done(writer.putTrack(track(id, OLD_ALBUM, capital(word))));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(ids(search(word, "track"), "tracks")).contains(id));
+    done(writer.deleteTrack(id));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(search(word, "track").getJsonObject("tracks").getInteger("total"))
+                    .isZero());
+  }
+
+  @Test
+  void aServiceStartedOnAWrittenCatalogRebuildsItFromTheStore() throws Exception {
+    var running = SharedNode.running();
+    var infra = running.node().infrastructure();
+    SearchIndex index = SearchIndex.create(Clock.systemUTC(), SearchIndex.Options.inMemory());
+    SearchService service =
+        done(
+            SearchService.start(
+                infra.vertx(), running.settings().kafka(), "search-it", writer, index));
+    try {
+      SearchResult result =
+          index.search(SearchRequest.parse(SONG_WORD, "track,artist,album", "10", "0", null));
+      assertThat(result.page(ItemType.TRACK).ids()).contains(OLD_TRACK, NEW_TRACK);
+      assertThat(result.page(ItemType.ARTIST).ids()).isEmpty();
+      SearchResult byArtist =
+          index.search(
+              SearchRequest.parse("artist:" + ARTIST_NAME, "track,album", "10", "0", null));
+      assertThat(byArtist.page(ItemType.TRACK).ids()).contains(OLD_TRACK, NEW_TRACK);
+      assertThat(byArtist.page(ItemType.ALBUM).ids()).contains(OLD_ALBUM, NEW_ALBUM);
+      SearchResult byGenre =
+          index.search(
+              SearchRequest.parse(SONG_WORD + " genre:" + GENRE, "track", "10", "0", null));
+      assertThat(byGenre.page(ItemType.TRACK).ids()).containsExactly(OLD_TRACK);
+    } finally {
+      done(service.close());
+      index.close();
+    }
   }
 
   @Test
