@@ -3,6 +3,10 @@ package io.cadenza.catalog.api;
 import io.cadenza.catalog.model.Album;
 import io.cadenza.catalog.model.Artist;
 import io.cadenza.catalog.model.Track;
+import io.cadenza.catalog.search.ItemType;
+import io.cadenza.catalog.search.SearchPage;
+import io.cadenza.catalog.search.SearchRequest;
+import io.cadenza.catalog.search.SearchResult;
 import io.cadenza.catalog.store.CatalogRepository;
 import io.cadenza.catalog.store.Page;
 import io.cadenza.config.error.NotFoundException;
@@ -285,6 +289,87 @@ public final class CatalogReads {
                                             + "/albums",
                                         slice,
                                         album -> json.simplifiedAlbum(album, artists)))));
+  }
+
+  // ---- search
+
+  /**
+   * {@code GET /v1/search}: one paging object per requested type, keyed {@code tracks}, {@code
+   * artists}, ..., in the order requested, with the hits rendered in their order (full artists and
+   * tracks, simplified albums, as in Spotify) and the exact total. A hit whose entity has gone
+   * since it was indexed is left out of its page. Types Cadenza does not index answer an empty
+   * page.
+   *
+   * @param q the query as the client sent it, for the paging addresses
+   */
+  public Future<JsonObject> search(String q, SearchRequest request, SearchResult result) {
+    Map<ItemType, Future<List<JsonObject>>> rendered = new java.util.LinkedHashMap<>();
+    for (ItemType type : request.types()) {
+      List<String> ids = result.page(type).ids();
+      if (ids.isEmpty()) {
+        rendered.put(type, Future.succeededFuture(List.of()));
+        continue;
+      }
+      rendered.put(
+          type,
+          switch (type) {
+            case ARTIST ->
+                repository
+                    .artists(new LinkedHashSet<>(ids))
+                    .map(
+                        found ->
+                            ids.stream()
+                                .map(found::get)
+                                .filter(java.util.Objects::nonNull)
+                                .map(json::artist)
+                                .toList());
+            case ALBUM ->
+                repository
+                    .albums(new LinkedHashSet<>(ids))
+                    .compose(
+                        found ->
+                            withArtistsOf(List.copyOf(found.values()))
+                                .map(
+                                    artists ->
+                                        ids.stream()
+                                            .map(found::get)
+                                            .filter(java.util.Objects::nonNull)
+                                            .map(album -> json.simplifiedAlbum(album, artists))
+                                            .toList()));
+            case TRACK ->
+                tracks(ids)
+                    .map(
+                        array ->
+                            array.stream()
+                                .filter(java.util.Objects::nonNull)
+                                .map(JsonObject.class::cast)
+                                .toList());
+            default -> Future.succeededFuture(List.<JsonObject>of());
+          });
+    }
+    return Future.all(List.copyOf(rendered.values()))
+        .map(
+            all -> {
+              JsonObject out = new JsonObject();
+              rendered.forEach(
+                  (type, items) -> {
+                    SearchPage page = result.page(type);
+                    String href =
+                        json.baseUrl()
+                            + "/v1/search?q="
+                            + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("+", "%20")
+                            + "&type="
+                            + type.key();
+                    out.put(
+                        type.resultKey(),
+                        json.page(
+                            href,
+                            new Page<>(items.result(), page.offset(), page.limit(), page.total()),
+                            item -> item));
+                  });
+              return out;
+            });
   }
 
   // ---- shared

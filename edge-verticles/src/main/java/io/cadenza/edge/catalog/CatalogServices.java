@@ -7,6 +7,8 @@ import io.cadenza.catalog.cache.CacheSettings;
 import io.cadenza.catalog.cache.CachedCatalog;
 import io.cadenza.catalog.changes.CatalogChange;
 import io.cadenza.catalog.changes.KafkaChangeFeed;
+import io.cadenza.catalog.search.SearchIndex;
+import io.cadenza.catalog.search.feed.SearchService;
 import io.cadenza.catalog.store.CatalogRepository;
 import io.cadenza.config.CadenzaSettings;
 import io.cadenza.config.cql.Cql;
@@ -18,10 +20,15 @@ import java.time.Clock;
  * The node's catalog components, made once and shared by every edge verticle instance: the
  * repository on the node's CQL session (writes announced with the node's Kafka producer), its
  * caches, the consumer of {@value CatalogChange#TOPIC} that evicts from them, and the read
- * operations of the {@code /v1} catalog endpoints.
+ * operations of the {@code /v1} catalog endpoints, and the search index with the service that
+ * rebuilds it from the store at start and follows the feed (held in memory for now: {@link
+ * SearchIndex.Options#inMemory()}). Ready once the index is rebuilt.
  */
 public record CatalogServices(
-    CachedCatalog repository, CatalogReads reads, CacheInvalidation invalidation) {
+    CachedCatalog repository,
+    CatalogReads reads,
+    CacheInvalidation invalidation,
+    SearchService search) {
 
   public static Future<CatalogServices> create(Infrastructure infra) {
     CadenzaSettings settings = infra.settings();
@@ -43,12 +50,29 @@ public record CatalogServices(
                       cached, new SpotifyJson(settings.http().publicUrl()), Clock.systemUTC());
               return CacheInvalidation.start(
                       infra.vertx(), settings.kafka(), settings.node().name(), cached)
-                  .map(invalidation -> new CatalogServices(cached, reads, invalidation));
+                  .compose(
+                      invalidation -> {
+                        SearchIndex index =
+                            SearchIndex.create(Clock.systemUTC(), SearchIndex.Options.inMemory());
+                        // The uncached repository: the index reads rows the feed just announced.
+                        return SearchService.start(
+                                infra.vertx(),
+                                settings.kafka(),
+                                settings.node().name(),
+                                repository,
+                                index)
+                            .onFailure(e -> index.close())
+                            .map(search -> new CatalogServices(cached, reads, invalidation, search))
+                            .recover(
+                                e -> invalidation.close().transform(x -> Future.failedFuture(e)));
+                      });
             });
   }
 
-  /** Stops following the change feed. */
+  /** Stops following the change feed and releases the search index. */
   public Future<Void> close() {
-    return invalidation.close();
+    return Future.join(invalidation.close(), search.close())
+        .<Void>mapEmpty()
+        .onComplete(x -> search.index().close());
   }
 }

@@ -1,6 +1,9 @@
 package io.cadenza.edge.http;
 
 import io.cadenza.catalog.api.CatalogReads;
+import io.cadenza.catalog.search.SearchIndex;
+import io.cadenza.catalog.search.SearchRequest;
+import io.cadenza.catalog.search.Suggestion;
 import io.cadenza.config.error.ValidationException;
 import io.cadenza.config.id.Base62Id;
 import io.cadenza.edge.accounts.Accounts;
@@ -25,6 +28,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -225,6 +229,11 @@ public final class EdgeVerticle extends VerticleBase {
         .get("/v1/browse/genres/:genre/albums")
         .handler(contract.validate("get-genre-albums"))
         .respond(ctx -> catalog.genreAlbums(ctx.pathParam("genre"), offset(ctx), limit(ctx)));
+    router
+        .get("/v1/search/suggest")
+        .handler(contract.validate("get-search-suggestions"))
+        .respond(this::suggest);
+    router.get("/v1/search").handler(contract.validate("search")).respond(this::search);
     // The rest of the Spotify-shaped API: 501 after the checks the real endpoints will make.
     Planned.mount(router);
 
@@ -246,6 +255,57 @@ public final class EdgeVerticle extends VerticleBase {
 
     ErrorResponses.mount(router);
     return router;
+  }
+
+  /**
+   * {@code GET /v1/search}: validated by {@link SearchRequest#parse} (Spotify's messages), searched
+   * on a worker thread, rendered from the catalog in the hits' order.
+   */
+  private Future<JsonObject> search(RoutingContext ctx) {
+    var params = ctx.queryParams();
+    String q = params.get("q");
+    SearchRequest request =
+        SearchRequest.parse(
+            q,
+            String.join(",", params.getAll("type")),
+            params.get("limit"),
+            params.get("offset"),
+            params.get("market"));
+    SearchIndex index = catalogServices.search().index();
+    return vertx
+        .executeBlocking(() -> index.search(request), false)
+        .compose(result -> catalogServices.reads().search(q, request, result));
+  }
+
+  /**
+   * {@code GET /v1/search/suggest} (Cadenza extension): type-ahead over artist, album and track
+   * names, {@code {"suggestions":[{"type","id","name","uri"}]}}, best first.
+   */
+  private Future<JsonObject> suggest(RoutingContext ctx) {
+    String q = ctx.queryParams().get("q");
+    String limitParam = ctx.queryParams().get("limit");
+    int limit;
+    try {
+      limit = limitParam == null ? 10 : Integer.parseInt(limitParam.strip());
+    } catch (NumberFormatException e) {
+      throw new ValidationException("Invalid limit");
+    }
+    SearchIndex index = catalogServices.search().index();
+    return vertx
+        .executeBlocking(() -> index.autocomplete(q == null ? "" : q, limit), false)
+        .map(
+            suggestions -> {
+              JsonArray out = new JsonArray();
+              for (Suggestion s : suggestions) {
+                out.add(
+                    new JsonObject()
+                        .put("type", s.type().key())
+                        .put("id", s.id())
+                        .put("name", s.text())
+                        .put("uri", Base62Id.uri(s.type().key(), s.id())));
+              }
+              return new JsonObject().put("suggestions", out);
+            });
   }
 
   /** The {@code offset} query parameter (validated by the contract), 0 when absent. */

@@ -41,8 +41,6 @@ final class Planned {
 
   static final List<Endpoint> ENDPOINTS =
       List.of(
-          // Search (the catalog reads are built: EdgeVerticle).
-          get("/v1/search", NONE),
           // The playback session.
           get("/v1/me/player", List.of(USER_READ_PLAYBACK_STATE)),
           put("/v1/me/player", List.of(USER_MODIFY_PLAYBACK_STATE)),

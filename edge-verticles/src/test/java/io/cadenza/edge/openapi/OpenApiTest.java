@@ -54,6 +54,8 @@ class OpenApiTest {
           "get-an-artists-top-tracks",
           "get-new-releases",
           "get-genre-albums",
+          "search",
+          "get-search-suggestions",
           "get-track-media",
           "get-media",
           "set-user-product",
@@ -387,7 +389,8 @@ class OpenApiTest {
             "get-multiple-artists",
             "get-an-artists-albums",
             "get-an-artists-top-tracks",
-            "get-new-releases");
+            "get-new-releases",
+            "search");
     JsonObject paths = api.document().getJsonObject("paths");
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);
