@@ -1,6 +1,7 @@
 package io.cadenza.catalog.search.feed;
 
 import io.cadenza.catalog.changes.CatalogChange;
+import io.cadenza.catalog.changes.ChangeFollower;
 import io.cadenza.catalog.model.Album;
 import io.cadenza.catalog.model.Artist;
 import io.cadenza.catalog.model.Track;
@@ -13,11 +14,9 @@ import io.cadenza.catalog.store.CatalogRepository;
 import io.cadenza.catalog.store.ScanPage;
 import io.cadenza.catalog.store.ScanRange;
 import io.cadenza.config.CadenzaSettings;
-import io.cadenza.config.error.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,11 +24,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,29 +46,21 @@ public final class SearchService {
 
   private static final Logger LOG = LoggerFactory.getLogger(SearchService.class);
 
-  /** How long start waits for the group coordinator to assign the topic's partitions. */
-  private static final long ASSIGNMENT_TIMEOUT_SECONDS = 60;
-
   /** Rows per scan page. */
   private static final int SCAN_PAGE = 1_000;
 
   private final Vertx vertx;
   private final CatalogRepository repository;
   private final SearchIndex index;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private ChangeFollower follower;
 
   /** The end of the chain that applies changes one after another; the rebuild heads it. */
   private Future<Void> applied;
 
-  private SearchService(
-      Vertx vertx,
-      CatalogRepository repository,
-      SearchIndex index,
-      KafkaConsumer<String, byte[]> consumer) {
+  private SearchService(Vertx vertx, CatalogRepository repository, SearchIndex index) {
     this.vertx = vertx;
     this.repository = repository;
     this.index = index;
-    this.consumer = consumer;
   }
 
   /**
@@ -85,50 +73,17 @@ public final class SearchService {
       String nodeName,
       CatalogRepository repository,
       SearchIndex index) {
-    String group = "cadenza-catalog-search-" + nodeName + "-" + UUID.randomUUID();
-    Map<String, String> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServersString(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            group,
-            ConsumerConfig.CLIENT_ID_CONFIG,
-            group,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "latest",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            "false");
-    KafkaConsumer<String, byte[]> consumer =
-        KafkaConsumer.create(vertx, config, String.class, byte[].class);
-    SearchService service = new SearchService(vertx, repository, index, consumer);
+    SearchService service = new SearchService(vertx, repository, index);
     Promise<Void> rebuilt = Promise.promise();
     service.applied = rebuilt.future().recover(e -> Future.succeededFuture());
-    consumer.handler(
-        record -> {
-          CatalogChange change;
-          try {
-            change = CatalogChange.fromBytes(record.value());
-          } catch (ValidationException e) {
-            LOG.warn(
-                "Skipped a record of {} at offset {} that is not a catalog change: {}",
-                record.topic(),
-                record.offset(),
-                e.getMessage());
-            return;
-          }
-          service.enqueue(change);
-        });
-    consumer.exceptionHandler(
-        e -> LOG.warn("The search index's change consumer failed: {}", e.toString()));
-    Promise<Void> assigned = Promise.promise();
-    consumer.partitionsAssignedHandler(partitions -> assigned.tryComplete());
-    return consumer
-        .subscribe(CatalogChange.TOPIC)
-        .compose(v -> assigned.future().timeout(ASSIGNMENT_TIMEOUT_SECONDS, TimeUnit.SECONDS))
-        .compose(v -> service.rebuild())
+    return ChangeFollower.start(vertx, kafka, nodeName, "catalog-search", service::enqueue)
+        .compose(
+            follower -> {
+              service.follower = follower;
+              return service.rebuild().onFailure(e -> follower.close());
+            })
         .onComplete(rebuilt)
-        .map(v -> service)
-        .onFailure(e -> consumer.close());
+        .map(v -> service);
   }
 
   /** The index this service maintains. */
@@ -138,7 +93,7 @@ public final class SearchService {
 
   /** Stops following the feed (the index stays open; its owner closes it). */
   public Future<Void> close() {
-    return consumer.close();
+    return follower.close();
   }
 
   // ---- changes
