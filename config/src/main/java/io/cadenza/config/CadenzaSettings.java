@@ -21,6 +21,7 @@ public record CadenzaSettings(
     Edge edge,
     Health health,
     Media media,
+    Search search,
     com.typesafe.config.Config hocon) {
 
   /** Identity and life-cycle budgets of this node. */
@@ -150,4 +151,11 @@ public record CadenzaSettings(
       String ffprobe,
       long memoryCache,
       long memoryCacheMaxFile) {}
+
+  /**
+   * Search: the folder under which each node keeps its search index (in a sub-folder named after
+   * the node, wiped at start because the index is rebuilt from the catalog at every start), and how
+   * many table scans the rebuild keeps in flight.
+   */
+  public record Search(java.nio.file.Path indexDir, int rebuildScans) {}
 }

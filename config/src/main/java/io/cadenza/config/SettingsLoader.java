@@ -159,8 +159,12 @@ public final class SettingsLoader {
             r.nonBlank("cadenza.media.ffprobe"),
             r.bytes("cadenza.media.memory-cache", 0, 64L * 1024 * 1024 * 1024),
             r.bytes("cadenza.media.memory-cache-max-file", 1024, 64L * 1024 * 1024));
+    var search =
+        new CadenzaSettings.Search(
+            java.nio.file.Path.of(r.nonBlank("cadenza.search.index-dir")).toAbsolutePath(),
+            r.intIn("cadenza.search.rebuild-scans", 1, 64));
     return new CadenzaSettings(
-        node, http, cql, kafka, redis, cluster, auth, edge, health, media, config);
+        node, http, cql, kafka, redis, cluster, auth, edge, health, media, search, config);
   }
 
   private static CadenzaSettings.Auth auth(Reader r) {

@@ -49,6 +49,9 @@ public final class TestNodes {
         "CADENZA_MEDIA_DIR",
         java.nio.file.Path.of("target", "it-media-" + name).toAbsolutePath().toString());
     env.put(
+        "CADENZA_SEARCH_DIR",
+        java.nio.file.Path.of("target", "it-search").toAbsolutePath().toString());
+    env.put(
         "CADENZA_CQL_KEYSPACE",
         "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
     return env;

@@ -20,9 +20,9 @@ import java.time.Clock;
  * The node's catalog components, made once and shared by every edge verticle instance: the
  * repository on the node's CQL session (writes announced with the node's Kafka producer), its
  * caches, the consumer of {@value CatalogChange#TOPIC} that evicts from them, and the read
- * operations of the {@code /v1} catalog endpoints, and the search index with the service that
- * rebuilds it from the store at start and follows the feed (held in memory for now: {@link
- * SearchIndex.Options#inMemory()}). Ready once the index is rebuilt.
+ * operations of the {@code /v1} catalog endpoints, and the search index (memory-mapped, in {@code
+ * cadenza.search.index-dir}/node name) with the service that rebuilds it from the store in the
+ * background from the start and follows the feed; the node's {@code /ready} waits for that rebuild.
  */
 public record CatalogServices(
     CachedCatalog repository,
@@ -53,14 +53,18 @@ public record CatalogServices(
                   .compose(
                       invalidation -> {
                         SearchIndex index =
-                            SearchIndex.create(Clock.systemUTC(), SearchIndex.Options.inMemory());
+                            SearchIndex.create(
+                                Clock.systemUTC(),
+                                SearchIndex.Options.inFolder(
+                                    settings.search().indexDir().resolve(settings.node().name())));
                         // The uncached repository: the index reads rows the feed just announced.
                         return SearchService.start(
                                 infra.vertx(),
                                 settings.kafka(),
                                 settings.node().name(),
                                 repository,
-                                index)
+                                index,
+                                settings.search().rebuildScans())
                             .onFailure(e -> index.close())
                             .map(search -> new CatalogServices(cached, reads, invalidation, search))
                             .recover(

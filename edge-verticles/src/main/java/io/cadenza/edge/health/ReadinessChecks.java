@@ -1,6 +1,7 @@
 package io.cadenza.edge.health;
 
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.cadenza.catalog.search.feed.SearchService;
 import io.cadenza.edge.node.Infrastructure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,7 +21,7 @@ public final class ReadinessChecks {
 
   private ReadinessChecks() {}
 
-  public static HealthChecks create(Vertx vertx, Infrastructure infra) {
+  public static HealthChecks create(Vertx vertx, Infrastructure infra, SearchService search) {
     long timeout = infra.settings().health().checkTimeout().toMillis();
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("scylladb", timeout, promise -> scylla(vertx, infra, promise));
@@ -28,6 +29,7 @@ public final class ReadinessChecks {
     checks.register("redis", timeout, promise -> redis(infra, promise));
     checks.register("akka-cluster", timeout, promise -> akka(infra, promise));
     checks.register("hazelcast", timeout, promise -> hazelcast(infra, promise));
+    checks.register("search-index", timeout, promise -> search(search, promise));
     return checks;
   }
 
@@ -90,6 +92,21 @@ public final class ReadinessChecks {
     JsonObject data =
         new JsonObject().put("members", running ? instance.getCluster().getMembers().size() : 0);
     promise.complete(running ? Status.OK(data) : Status.KO(data));
+  }
+
+  /** Up once the node's search index is rebuilt from the catalog; while it is, how far it got. */
+  private static void search(SearchService search, Promise<Status> promise) {
+    SearchService.Progress progress = search.progress();
+    JsonObject data =
+        new JsonObject()
+            .put("state", progress.ready() ? "ready" : "rebuilding")
+            .put("artists_read", progress.artists())
+            .put("albums_read", progress.albums())
+            .put("tracks_read", progress.tracks());
+    if (progress.lastFailure() != null) {
+      data.put("last_failure", progress.lastFailure());
+    }
+    promise.complete(progress.ready() ? Status.OK(data) : Status.KO(data));
   }
 
   private static void complete(Future<JsonObject> check, Promise<Status> promise) {

@@ -4,6 +4,8 @@ import io.cadenza.catalog.api.CatalogReads;
 import io.cadenza.catalog.search.SearchIndex;
 import io.cadenza.catalog.search.SearchRequest;
 import io.cadenza.catalog.search.Suggestion;
+import io.cadenza.catalog.search.feed.SearchService;
+import io.cadenza.config.error.RetriableException;
 import io.cadenza.config.error.ValidationException;
 import io.cadenza.config.id.Base62Id;
 import io.cadenza.edge.accounts.Accounts;
@@ -39,6 +41,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 
 /** The HTTP edge of a node. {@link #routes} reads as the contents page of the API. */
 public final class EdgeVerticle extends VerticleBase {
@@ -108,7 +111,9 @@ public final class EdgeVerticle extends VerticleBase {
     router.get("/health").handler(EdgeVerticle::alive);
     router
         .get("/ready")
-        .handler(HealthCheckHandler.createWithHealthChecks(ReadinessChecks.create(vertx, infra)));
+        .handler(
+            HealthCheckHandler.createWithHealthChecks(
+                ReadinessChecks.create(vertx, infra, catalogServices.search())));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(infra.metrics()));
     router.get("/openapi.yaml").handler(contract.serveYaml());
     router.get("/openapi.json").handler(contract.serveJson());
@@ -271,7 +276,7 @@ public final class EdgeVerticle extends VerticleBase {
             params.get("limit"),
             params.get("offset"),
             params.get("market"));
-    SearchIndex index = catalogServices.search().index();
+    SearchIndex index = searchable();
     return vertx
         .executeBlocking(() -> index.search(request), false)
         .compose(result -> catalogServices.reads().search(q, request, result));
@@ -290,7 +295,7 @@ public final class EdgeVerticle extends VerticleBase {
     } catch (NumberFormatException e) {
       throw new ValidationException("Invalid limit");
     }
-    SearchIndex index = catalogServices.search().index();
+    SearchIndex index = searchable();
     return vertx
         .executeBlocking(() -> index.autocomplete(q == null ? "" : q, limit), false)
         .map(
@@ -306,6 +311,16 @@ public final class EdgeVerticle extends VerticleBase {
               }
               return new JsonObject().put("suggestions", out);
             });
+  }
+
+  /** The node's search index once it is rebuilt; 503 with Retry-After while it is rebuilt. */
+  private SearchIndex searchable() {
+    SearchService search = catalogServices.search();
+    if (!search.ready().succeeded()) {
+      throw new RetriableException(
+          "The search index is being rebuilt; try again shortly", 503, Duration.ofSeconds(5), null);
+    }
+    return search.index();
   }
 
   /** The {@code offset} query parameter (validated by the contract), 0 when absent. */

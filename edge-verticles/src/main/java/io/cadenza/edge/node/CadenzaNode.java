@@ -94,6 +94,11 @@ public final class CadenzaNode {
     return "http://" + settings.http().host() + ":" + httpPort;
   }
 
+  /** The node's catalog and search components (after a successful start). */
+  public CatalogServices catalog() {
+    return catalog;
+  }
+
   public Infrastructure infrastructure() {
     return new Infrastructure(
         settings,

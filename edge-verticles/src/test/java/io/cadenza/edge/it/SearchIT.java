@@ -185,8 +185,11 @@ class SearchIT {
     SearchService service =
         done(
             SearchService.start(
-                infra.vertx(), running.settings().kafka(), "search-it", writer, index));
+                infra.vertx(), running.settings().kafka(), "search-it", writer, index, 3));
     try {
+      done(service.ready());
+      assertThat(service.progress().ready()).isTrue();
+      assertThat(service.progress().tracks()).isGreaterThanOrEqualTo(2);
       SearchResult result =
           index.search(SearchRequest.parse(SONG_WORD, "track,artist,album", "10", "0", null));
       assertThat(result.page(ItemType.TRACK).ids()).contains(OLD_TRACK, NEW_TRACK);

@@ -65,6 +65,13 @@ public final class SharedNode implements BeforeAllCallback {
               .toCompletionStage()
               .toCompletableFuture()
               .get(120, TimeUnit.SECONDS);
+      // The search index is rebuilt in the background; the suites expect a ready node.
+      node.catalog()
+          .search()
+          .ready()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
       running = new Running(node, settings);
       context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(SharedNode.class, running);
     }

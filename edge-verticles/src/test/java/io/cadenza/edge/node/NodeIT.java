@@ -67,6 +67,10 @@ class NodeIT {
 
   @Test
   void readyIs200AndListsEveryComponentUp() {
+    // The search index is rebuilt in the background after start (an empty catalog: quickly).
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> TestNodes.statusOf(node.url() + "/ready") == 200);
     HttpResponse<String> response = TestNodes.get(node.url() + "/ready");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonArray checks = new JsonObject(response.body()).getJsonArray("checks");
@@ -78,7 +82,8 @@ class NodeIT {
       }
     }
     assertThat(up)
-        .containsExactlyInAnyOrder("scylladb", "kafka", "redis", "akka-cluster", "hazelcast");
+        .containsExactlyInAnyOrder(
+            "scylladb", "kafka", "redis", "akka-cluster", "hazelcast", "search-index");
   }
 
   @Test

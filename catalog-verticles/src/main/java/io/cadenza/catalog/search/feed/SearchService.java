@@ -14,32 +14,48 @@ import io.cadenza.catalog.store.CatalogRepository;
 import io.cadenza.catalog.store.ScanPage;
 import io.cadenza.catalog.store.ScanRange;
 import io.cadenza.config.CadenzaSettings;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a node's {@link SearchIndex} in line with the catalog store: at start it subscribes to
  * {@value CatalogChange#TOPIC} first (a consumer group of its own per start, from the end of the
- * topic, as {@code CacheInvalidation} does), then rebuilds the index from full scans of the store,
- * then applies the changes received since the subscription, in the order received. A change names
- * an entity: its current row is read and indexed (an upsert), or the item is removed (a delete, or
- * an id whose row is gone). Repeated changes are harmless.
+ * topic, as {@code CacheInvalidation} does), then rebuilds the index from full scans of the store
+ * on a thread of its own, then applies the changes received since the subscription, in the order
+ * received. A change names an entity: its current row is read and indexed (an upsert), or the item
+ * is removed (a delete, or an id whose row is gone). Repeated changes are harmless.
  *
- * <p>The rebuild gathers the scanned catalog in memory before handing it to the index, and the
- * index is what the caller opened (the node uses {@link SearchIndex.Options#inMemory()} for now).
- * Renaming an artist or an album re-indexes that entity only: the tracks and albums carrying the
+ * <p>The rebuild holds the artists and albums in memory (a catalog has tens of times fewer of them
+ * than tracks) and streams the tracks: a few token-range scans stay in flight while the index takes
+ * the pages already read, so memory does not grow with the catalog. A failed rebuild (the store
+ * unreachable, say) is tried again after {@link #RETRY_AFTER}. Searches are answered only once
+ * {@link #ready()} completes; {@link #progress()} tells how far the rebuild is.
+ *
+ * <p>Renaming an artist or an album re-indexes that entity only: the tracks and albums carrying the
  * old name keep it until their own next change or the next start.
  */
 public final class SearchService {
@@ -49,41 +65,63 @@ public final class SearchService {
   /** Rows per scan page. */
   private static final int SCAN_PAGE = 1_000;
 
+  /** The pause before a failed rebuild is tried again. */
+  static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
   private final Vertx vertx;
   private final CatalogRepository repository;
   private final SearchIndex index;
+  private final int scans;
+  private final Promise<Void> rebuilt = Promise.promise();
+  private final AtomicLong artistsRead = new AtomicLong();
+  private final AtomicLong albumsRead = new AtomicLong();
+  private final AtomicLong tracksRead = new AtomicLong();
+  private volatile String lastFailure;
+  private volatile boolean closed;
+  private Thread rebuilder;
+  private Context context;
   private ChangeFollower follower;
 
   /** The end of the chain that applies changes one after another; the rebuild heads it. */
   private Future<Void> applied;
 
-  private SearchService(Vertx vertx, CatalogRepository repository, SearchIndex index) {
+  private SearchService(Vertx vertx, CatalogRepository repository, SearchIndex index, int scans) {
+    if (scans < 1) {
+      throw new IllegalArgumentException("scans must be at least 1: " + scans);
+    }
     this.vertx = vertx;
     this.repository = repository;
     this.index = index;
+    this.scans = scans;
   }
 
   /**
-   * Subscribes, rebuilds, and completes when the rebuilt index is visible to searches (the changes
-   * received meanwhile are applied after it, without being waited for).
+   * Subscribes to the feed, then starts the rebuild in the background; completes once subscribed.
+   * {@link #ready()} completes when the rebuilt index is visible to searches (the changes received
+   * meanwhile are applied after it, without being waited for).
+   *
+   * @param scans how many token-range scans of the tracks the rebuild keeps in flight
    */
   public static Future<SearchService> start(
       Vertx vertx,
       CadenzaSettings.Kafka kafka,
       String nodeName,
       CatalogRepository repository,
-      SearchIndex index) {
-    SearchService service = new SearchService(vertx, repository, index);
-    Promise<Void> rebuilt = Promise.promise();
-    service.applied = rebuilt.future().recover(e -> Future.succeededFuture());
+      SearchIndex index,
+      int scans) {
+    SearchService service = new SearchService(vertx, repository, index, scans);
+    service.applied = service.rebuilt.future().recover(e -> Future.succeededFuture());
     return ChangeFollower.start(vertx, kafka, nodeName, "catalog-search", service::enqueue)
-        .compose(
+        .map(
             follower -> {
               service.follower = follower;
-              return service.rebuild().onFailure(e -> follower.close());
-            })
-        .onComplete(rebuilt)
-        .map(v -> service);
+              service.context = vertx.getOrCreateContext();
+              Thread thread = new Thread(service::rebuildUntilDone, "search-rebuild-" + nodeName);
+              thread.setDaemon(true);
+              service.rebuilder = thread;
+              thread.start();
+              return service;
+            });
   }
 
   /** The index this service maintains. */
@@ -91,9 +129,47 @@ public final class SearchService {
     return index;
   }
 
-  /** Stops following the feed (the index stays open; its owner closes it). */
+  /** Completes when the index has been rebuilt from the store and searches see it. */
+  public Future<Void> ready() {
+    return rebuilt.future();
+  }
+
+  /** How far the rebuild is. */
+  public Progress progress() {
+    return new Progress(
+        rebuilt.future().succeeded(),
+        artistsRead.get(),
+        albumsRead.get(),
+        tracksRead.get(),
+        lastFailure);
+  }
+
+  /**
+   * What the rebuild has read so far.
+   *
+   * @param lastFailure why the last attempt failed (it is being tried again), or null
+   */
+  public record Progress(
+      boolean ready, long artists, long albums, long tracks, String lastFailure) {}
+
+  /**
+   * Stops following the feed and the rebuild, if it still runs (the index stays open; its owner
+   * closes it after this completes). The rebuild stops at its next page; it is not interrupted,
+   * since an interrupt inside Lucene's file I/O would close the index.
+   */
   public Future<Void> close() {
-    return follower.close();
+    closed = true;
+    Thread thread = rebuilder;
+    Future<Void> stopped =
+        thread == null
+            ? Future.succeededFuture()
+            : vertx.executeBlocking(
+                () -> {
+                  thread.join(30_000);
+                  return null;
+                });
+    return Future.join(stopped, follower == null ? Future.succeededFuture() : follower.close())
+        .mapEmpty();
   }
 
   // ---- changes
@@ -141,8 +217,10 @@ public final class SearchService {
                   found ->
                       found.isEmpty()
                           ? blocking(() -> index.delete(type, change.id()))
-                          : albums(List.of(found.get()))
-                              .compose(albums -> blocking(() -> index.upsert(albums.get(0)))));
+                          : artistsOf(found.get().artistIds())
+                              .compose(
+                                  artists ->
+                                      blocking(() -> index.upsert(album(found.get(), artists)))));
       case TRACK ->
           repository
               .track(change.id())
@@ -150,9 +228,33 @@ public final class SearchService {
                   found ->
                       found.isEmpty()
                           ? blocking(() -> index.delete(type, change.id()))
-                          : tracks(List.of(found.get()))
-                              .compose(tracks -> blocking(() -> index.upsert(tracks.get(0)))));
+                          : trackOf(found.get()).compose(t -> blocking(() -> index.upsert(t))));
     };
+  }
+
+  /** A track with its album's and artists' names, read from the store. */
+  private Future<IndexedTrack> trackOf(Track track) {
+    return repository
+        .album(track.albumId())
+        .compose(
+            album -> {
+              List<String> artistIds = new ArrayList<>(track.artistIds());
+              album.ifPresent(a -> artistIds.addAll(a.artistIds()));
+              return artistsOf(artistIds)
+                  .map(
+                      artists ->
+                          track(track, album.map(a -> album(a, artists)).orElse(null), artists));
+            });
+  }
+
+  private Future<Map<String, IndexedArtist>> artistsOf(List<String> ids) {
+    return readAll(ids, repository::artists)
+        .map(
+            found -> {
+              Map<String, IndexedArtist> out = new LinkedHashMap<>();
+              found.forEach((id, a) -> out.put(id, artist(a)));
+              return out;
+            });
   }
 
   private Future<Void> blocking(java.util.function.LongSupplier write) {
@@ -163,55 +265,113 @@ public final class SearchService {
         });
   }
 
-  // ---- rebuild
+  // ---- rebuild (on the rebuilder thread: it blocks on the store's futures)
 
-  private Future<Void> rebuild() {
-    List<IndexedArtist> artists = new ArrayList<>();
-    List<IndexedAlbum> albums = new ArrayList<>();
-    List<IndexedTrack> tracks = new ArrayList<>();
-    return scan(
-            repository::scanArtists,
+  private void rebuildUntilDone() {
+    while (!closed) {
+      try {
+        rebuild();
+        lastFailure = null;
+        context.runOnContext(v -> rebuilt.tryComplete());
+        return;
+      } catch (RuntimeException e) {
+        if (closed) {
+          break;
+        }
+        lastFailure = e.toString();
+        LOG.warn(
+            "Could not rebuild the search index (trying again in {} s): {}",
+            RETRY_AFTER.toSeconds(),
+            e.toString());
+        long until = System.nanoTime() + RETRY_AFTER.toNanos();
+        while (!closed && System.nanoTime() < until) {
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            closed = true;
+          }
+        }
+      }
+    }
+    context.runOnContext(
+        v -> rebuilt.tryFail("The search service was closed before its index was rebuilt"));
+  }
+
+  private void rebuild() {
+    artistsRead.set(0);
+    albumsRead.set(0);
+    tracksRead.set(0);
+    Map<String, IndexedArtist> artists = new LinkedHashMap<>();
+    pages(repository::scanArtists, 1)
+        .forEachRemaining(
             page -> {
-              page.forEach(a -> artists.add(artist(a)));
-              return Future.succeededFuture();
-            })
-        .compose(v -> scan(repository::scanAlbums, page -> albums(page).map(albums::addAll)))
-        .compose(v -> scan(repository::scanTracks, page -> tracks(page).map(tracks::addAll)))
-        .compose(
-            v ->
-                vertx.executeBlocking(
-                    () -> index.rebuild(artists.stream(), albums.stream(), tracks.stream())))
-        .onSuccess(
-            stats ->
-                LOG.info(
-                    "Search index ready: {} artists, {} albums, {} tracks.",
-                    stats.artists(),
-                    stats.albums(),
-                    stats.tracks()))
-        .mapEmpty();
+              page.forEach(a -> artists.put(a.id(), artist(a)));
+              artistsRead.addAndGet(page.size());
+            });
+    Map<String, IndexedAlbum> albums = new LinkedHashMap<>();
+    pages(repository::scanAlbums, 1)
+        .forEachRemaining(
+            page -> {
+              page.forEach(a -> albums.put(a.id(), album(a, artists)));
+              albumsRead.addAndGet(page.size());
+            });
+    Iterator<List<Track>> trackPages = pages(repository::scanTracks, scans);
+    Stream<IndexedTrack> tracks =
+        StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(trackPages, Spliterator.ORDERED), false)
+            .flatMap(
+                page -> {
+                  tracksRead.addAndGet(page.size());
+                  return page.stream().map(t -> track(t, albums.get(t.albumId()), artists));
+                });
+    SearchIndex.RebuildStats stats =
+        index.rebuild(artists.values().stream(), albums.values().stream(), tracks);
+    LOG.info(
+        "Search index ready: {} artists, {} albums, {} tracks in {} s.",
+        stats.artists(),
+        stats.albums(),
+        stats.tracks(),
+        String.format("%.1f", stats.took().toMillis() / 1000.0));
   }
 
-  /** Scans a whole table page by page, handing each page over before reading the next. */
-  private <T> Future<Void> scan(
-      BiFunction<ScanRange, Integer, Future<ScanPage<T>>> read,
-      Function<List<T>, Future<?>> consume) {
-    return scanFrom(ScanRange.all(), read, consume);
-  }
+  /**
+   * The pages of a whole table, read with {@code parallel} token-range scans in flight: taking a
+   * page asks for the next page of its range before handing it over, so the store works while the
+   * caller indexes. Pages come in the order they were asked for. Blocks; throws what a read threw.
+   */
+  private <T> Iterator<List<T>> pages(
+      BiFunction<ScanRange, Integer, Future<ScanPage<T>>> read, int parallel) {
+    ArrayDeque<CompletableFuture<ScanPage<T>>> inFlight = new ArrayDeque<>();
+    Function<ScanRange, CompletableFuture<ScanPage<T>>> ask =
+        range -> read.apply(range, SCAN_PAGE).toCompletionStage().toCompletableFuture();
+    ScanRange.all().split(parallel).forEach(range -> inFlight.add(ask.apply(range)));
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return !inFlight.isEmpty();
+      }
 
-  private <T> Future<Void> scanFrom(
-      ScanRange range,
-      BiFunction<ScanRange, Integer, Future<ScanPage<T>>> read,
-      Function<List<T>, Future<?>> consume) {
-    return read.apply(range, SCAN_PAGE)
-        .compose(
-            page ->
-                consume
-                    .apply(page.items())
-                    .compose(
-                        v ->
-                            page.next().isPresent()
-                                ? scanFrom(page.next().get(), read, consume)
-                                : Future.succeededFuture()));
+      @Override
+      public List<T> next() {
+        if (closed) {
+          throw new IllegalStateException("the search service was closed");
+        }
+        CompletableFuture<ScanPage<T>> head = inFlight.poll();
+        if (head == null) {
+          throw new NoSuchElementException();
+        }
+        ScanPage<T> page;
+        try {
+          page = head.join();
+        } catch (CompletionException e) {
+          inFlight.forEach(f -> f.cancel(false));
+          throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        page.next().ifPresent(range -> inFlight.add(ask.apply(range)));
+        return page.items();
+      }
+    };
   }
 
   // ---- mapping
@@ -220,56 +380,36 @@ public final class SearchService {
     return new IndexedArtist(artist.id(), artist.name(), artist.genres(), artist.popularity());
   }
 
-  /** Albums with their artists' names (one batch read of the artists per call). */
-  private Future<List<IndexedAlbum>> albums(List<Album> page) {
-    List<String> artistIds = new ArrayList<>();
-    page.forEach(a -> artistIds.addAll(a.artistIds()));
-    return readAll(artistIds, repository::artists)
-        .map(
-            artists ->
-                page.stream()
-                    .map(
-                        album ->
-                            new IndexedAlbum(
-                                album.id(),
-                                album.name(),
-                                album.artistIds(),
-                                names(album.artistIds(), artists),
-                                album.releaseDate(),
-                                album.albumType(),
-                                album.genres(),
-                                null,
-                                album.popularity()))
-                    .toList());
+  /** An album with the names of its artists found in {@code artists}. */
+  private static IndexedAlbum album(Album album, Map<String, IndexedArtist> artists) {
+    return new IndexedAlbum(
+        album.id(),
+        album.name(),
+        album.artistIds(),
+        names(album.artistIds(), artists),
+        album.releaseDate(),
+        album.albumType(),
+        album.genres(),
+        null,
+        album.popularity());
   }
 
   /**
-   * Tracks with their album's name and release date and their artists' names; a track's genres are
-   * its own, its album's and its artists'.
+   * A track with its album's name and release date and its artists' names; a track's genres are its
+   * own, its album's and its artists'.
    */
-  private Future<List<IndexedTrack>> tracks(List<Track> page) {
-    List<String> albumIds = page.stream().map(Track::albumId).toList();
-    return readAll(albumIds, repository::albums)
-        .compose(
-            albums -> {
-              List<String> artistIds = new ArrayList<>();
-              page.forEach(t -> artistIds.addAll(t.artistIds()));
-              return readAll(artistIds, repository::artists)
-                  .map(
-                      artists ->
-                          page.stream()
-                              .map(track -> track(track, albums.get(track.albumId()), artists))
-                              .toList());
-            });
-  }
-
-  private static IndexedTrack track(Track track, Album album, Map<String, Artist> artists) {
+  private static IndexedTrack track(
+      Track track, IndexedAlbum album, Map<String, IndexedArtist> artists) {
     LinkedHashSet<String> genres = new LinkedHashSet<>(track.genres());
-    Optional.ofNullable(album).ifPresent(a -> genres.addAll(a.genres()));
-    track.artistIds().stream()
-        .map(artists::get)
-        .filter(a -> a != null)
-        .forEach(a -> genres.addAll(a.genres()));
+    if (album != null) {
+      genres.addAll(album.genres());
+    }
+    for (String id : track.artistIds()) {
+      IndexedArtist artist = artists.get(id);
+      if (artist != null) {
+        genres.addAll(artist.genres());
+      }
+    }
     return new IndexedTrack(
         track.id(),
         track.name(),
@@ -286,8 +426,18 @@ public final class SearchService {
   }
 
   /** The names of the artists found, in the order of the ids. */
-  private static List<String> names(List<String> ids, Map<String, Artist> artists) {
-    return ids.stream().map(artists::get).filter(a -> a != null).map(Artist::name).toList();
+  private static List<String> names(List<String> ids, Map<String, IndexedArtist> artists) {
+    if (ids.isEmpty()) {
+      return Collections.emptyList();
+    }
+    List<String> names = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      IndexedArtist artist = artists.get(id);
+      if (artist != null) {
+        names.add(artist.name());
+      }
+    }
+    return names;
   }
 
   /** A batch read of any number of ids, in batches of the repository's largest. */
