@@ -22,7 +22,7 @@ public final class Cors {
           HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS);
   static final Set<String> ALLOWED_HEADERS =
       Set.of("Authorization", "Content-Type", "X-Request-Id");
-  static final Set<String> EXPOSED_HEADERS = Set.of("Retry-After", "X-Request-Id");
+  static final Set<String> EXPOSED_HEADERS = Set.of("Retry-After", "X-Request-Id", "Server-Timing");
 
   private Cors() {}
 

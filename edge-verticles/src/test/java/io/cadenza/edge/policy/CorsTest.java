@@ -80,7 +80,7 @@ class CorsTest {
   }
 
   @Test
-  void requestFromAnAllowedOriginExposesRetryAfterAndRequestId() {
+  void requestFromAnAllowedOriginExposesRetryAfterRequestIdAndServerTiming() {
     start(List.of(APP));
 
     HttpResponse<Buffer> response =
@@ -90,7 +90,7 @@ class CorsTest {
     assertThat(response.getHeader("Access-Control-Allow-Origin")).isEqualTo(APP);
     assertThat(list(response.getHeader("Access-Control-Expose-Headers")))
         .map(String::toLowerCase)
-        .containsExactlyInAnyOrder("retry-after", "x-request-id");
+        .containsExactlyInAnyOrder("retry-after", "x-request-id", "server-timing");
   }
 
   @Test
