@@ -220,6 +220,44 @@ class SearchIT {
   }
 
   @Test
+  void quotesAndBackslashesInTheQueryAreAcceptedAsClientsSendThem() {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        ids(
+                            search(SONG_WORD + " artist:\"" + capital(ARTIST_NAME) + "\"", "track"),
+                            "tracks"))
+                    .contains(OLD_TRACK, NEW_TRACK));
+    assertThat(ids(search("\"" + capital(SONG_WORD) + " Forever\"", "track"), "tracks"))
+        .containsExactly(OLD_TRACK);
+    for (String q : List.of("AC\\DC", "a\"b", "\\", "x:\"", "\"\"\"")) {
+      Response response =
+          api.get(
+              "/v1/search?type=track,artist&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8),
+              token);
+      assertThat(response.status()).as(q + " → " + response.body()).isEqualTo(200);
+    }
+    Response suggest =
+        api.get(
+            "/v1/search/suggest?q=" + URLEncoder.encode("a\"b c", StandardCharsets.UTF_8), token);
+    assertThat(suggest.status()).as(suggest.body()).isEqualTo(200);
+  }
+
+  @Test
+  void missingOrBadParametersGetSpotifysMessages() {
+    assertThat(api.get("/v1/search?type=track", token).errorMessage()).isEqualTo("No search query");
+    Response noType = api.get("/v1/search?q=x", token);
+    assertThat(noType.status()).as(noType.body()).isEqualTo(400);
+    Response badOffset = api.get("/v1/search?q=x&type=track&offset=abc", token);
+    assertThat(badOffset.status()).as(badOffset.body()).isEqualTo(400);
+    assertThat(badOffset.errorMessage()).isEqualTo("Invalid offset");
+    Response badSuggestLimit = api.get("/v1/search/suggest?q=x&limit=0", token);
+    assertThat(badSuggestLimit.status()).as(badSuggestLimit.body()).isEqualTo(400);
+  }
+
+  @Test
   void searchNeedsAToken() {
     assertThat(api.get("/v1/search?q=x&type=track", null).status()).isEqualTo(401);
   }

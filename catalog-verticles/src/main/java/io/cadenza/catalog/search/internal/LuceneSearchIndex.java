@@ -45,7 +45,6 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
-import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -237,7 +236,9 @@ public final class LuceneSearchIndex implements SearchIndex {
     try {
       for (ItemType type : request.types()) {
         Optional<Query> query =
-            type.indexed() ? queries.search(request.query(), type, today) : Optional.empty();
+            type.indexed()
+                ? queries.search(request.query(), type, today, searcher.getIndexReader())
+                : Optional.empty();
         pages.put(
             type,
             query.isPresent()
@@ -254,18 +255,16 @@ public final class LuceneSearchIndex implements SearchIndex {
 
   /**
    * The top {@code offset + limit} by score (ties by index order, so pages are stable), and the
-   * exact total: counted while collecting when it is small, else by a count that does not score.
+   * exact total, in one pass that scores every match. Lucene's dynamic pruning (skipping blocks
+   * that cannot make the top) would need a second, counting pass for the total, and its block
+   * bookkeeping costs more than it saves on these nested, constant-scored queries.
    */
   private static SearchPage page(IndexSearcher searcher, Query query, int limit, int offset)
       throws IOException {
     int wanted = offset + limit;
-    // Rewritten once (typo and prefix expansion) for both the collection and the count.
-    Query rewritten = searcher.rewrite(query);
-    TopDocs top = searcher.search(rewritten, new TopScoreDocCollectorManager(wanted, null, wanted));
-    int total =
-        top.totalHits.relation == TotalHits.Relation.EQUAL_TO
-            ? Math.toIntExact(top.totalHits.value)
-            : searcher.count(rewritten);
+    TopDocs top =
+        searcher.search(query, new TopScoreDocCollectorManager(wanted, null, Integer.MAX_VALUE));
+    int total = Math.toIntExact(top.totalHits.value);
     StoredFields stored = searcher.storedFields();
     List<SearchHit> items = new ArrayList<>(limit);
     for (int i = offset; i < top.scoreDocs.length; i++) {
@@ -287,12 +286,12 @@ public final class LuceneSearchIndex implements SearchIndex {
     if (limit < 1 || limit > MAX_SUGGESTIONS) {
       throw new ValidationException("Invalid limit");
     }
-    Optional<Query> query = queries.suggest(prefix);
-    if (query.isEmpty()) {
-      return List.of();
-    }
     IndexSearcher searcher = acquire();
     try {
+      Optional<Query> query = queries.suggest(prefix, searcher.getIndexReader());
+      if (query.isEmpty()) {
+        return List.of();
+      }
       // Room for names several items share ("Intro"): those are suggested once.
       TopDocs top = searcher.search(query.get(), new TopScoreDocCollectorManager(limit * 3, 1));
       StoredFields stored = searcher.storedFields();

@@ -18,6 +18,7 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.FeatureField;
 import org.apache.lucene.document.IntPoint;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -64,6 +65,9 @@ final class QueryBuilder {
   static final float POPULARITY_WEIGHT = 0.25f;
   static final float POPULARITY_PIVOT = 20f;
 
+  /** A word at least this many items have in a field is taken as meant there: no typos. */
+  static final int KNOWN_WORD = 3;
+
   /** Type-ahead weighs popularity more: the usual completion is the popular one. */
   static final float SUGGEST_POPULARITY_WEIGHT = 0.6f;
 
@@ -86,11 +90,11 @@ final class QueryBuilder {
    * The query for one indexed type, or empty when the query has nothing to search for (no word
    * survived analysis and there is no filter).
    */
-  Optional<Query> search(SearchQuery query, ItemType type, LocalDate today) {
+  Optional<Query> search(SearchQuery query, ItemType type, LocalDate today, IndexReader reader) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     b.add(new TermQuery(new Term(Fields.KIND, type.key())), Occur.FILTER);
     boolean constrained = false;
-    Query text = text(query.text(), fields(type), type != ItemType.ARTIST);
+    Query text = text(query.text(), fields(type), type != ItemType.ARTIST, reader);
     if (text != null) {
       b.add(text, Occur.MUST);
       constrained = true;
@@ -110,9 +114,9 @@ final class QueryBuilder {
   }
 
   /** The type-ahead query over the names of artists, albums and tracks, or empty. */
-  Optional<Query> suggest(String typed) {
+  Optional<Query> suggest(String typed, IndexReader reader) {
     String text = typed.replace('"', ' ').replace(':', ' ').strip();
-    Query match = text(List.of(new TextPart(text, false)), List.of(NAME), false);
+    Query match = text(List.of(new TextPart(text, false)), List.of(NAME), false, reader);
     if (match == null) {
       return Optional.empty();
     }
@@ -142,7 +146,8 @@ final class QueryBuilder {
 
   // ---- free text
 
-  private Query text(List<TextPart> parts, List<TextField> fields, boolean artistNameBonus) {
+  private Query text(
+      List<TextPart> parts, List<TextField> fields, boolean artistNameBonus, IndexReader reader) {
     List<List<String>> tokens = new ArrayList<>();
     List<String> all = new ArrayList<>();
     for (TextPart part : parts) {
@@ -168,7 +173,7 @@ final class QueryBuilder {
       }
       for (int w = 0; w < t.size(); w++) {
         boolean typing = p == lastPart && w == t.size() - 1;
-        every.add(word(t.get(w), fields, typing), Occur.MUST);
+        every.add(word(t.get(w), fields, typing, reader), Occur.MUST);
       }
     }
 
@@ -198,8 +203,14 @@ final class QueryBuilder {
     return text.build();
   }
 
-  /** One unquoted word: its best match over the fields, exact, as a prefix or with a typo. */
-  private static Query word(String word, List<TextField> fields, boolean typing) {
+  /**
+   * One unquoted word: its best match over the fields, exact, as a prefix or with a typo. Typos are
+   * looked for only in fields where the word itself is rare (fewer than {@value #KNOWN_WORD} items
+   * have it): a word the catalog knows well is taken as meant, which also spares the search the
+   * many items its near spellings would add ("love" does not look for "live", "lose", "dove").
+   */
+  private static Query word(
+      String word, List<TextField> fields, boolean typing, IndexReader reader) {
     List<Query> matches = new ArrayList<>();
     int edits = typoEdits(word);
     Typos typos = edits > 0 ? Typos.of(word, edits) : null;
@@ -212,7 +223,7 @@ final class QueryBuilder {
                 : new PrefixQuery(new Term(f.words(), word));
         matches.add(constant(prefix, f.weight() * PREFIX));
       }
-      if (edits > 0) {
+      if (edits > 0 && docFreq(reader, f.words(), word) < KNOWN_WORD) {
         // Each spelling found scores its similarity (1 - edits / length), times the weight.
         Query typo = new TypoQuery(f.words(), typos);
         matches.add(new BoostQuery(typo, f.weight() * TYPO));
@@ -297,6 +308,15 @@ final class QueryBuilder {
   }
 
   // ---- helpers
+
+  /** How many items have the term (deleted ones included until merged away). */
+  private static int docFreq(IndexReader reader, String field, String word) {
+    try {
+      return reader.docFreq(new Term(field, word));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read the search index", e);
+    }
+  }
 
   private static Query phrase(String field, List<String> tokens) {
     return tokens.size() == 1
