@@ -25,6 +25,14 @@ import java.util.stream.Stream;
  */
 public interface SearchIndex extends AutoCloseable {
 
+  /**
+   * Totals are exact up to this many matches of a type; a type with more reports this number (as
+   * Elasticsearch's default {@code track_total_hits} does). Counting every match of a broad query
+   * would cost as much as scoring it, and Spotify's offsets stop at 1,000 anyway, so no page past
+   * the cap can be asked for.
+   */
+  int MAX_EXACT_TOTAL = 10_000;
+
   /** The most suggestions {@link #autocomplete} returns. */
   int MAX_SUGGESTIONS = 20;
 

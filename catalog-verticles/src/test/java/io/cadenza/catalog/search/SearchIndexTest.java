@@ -30,6 +30,27 @@ class SearchIndexTest {
   }
 
   @Test
+  void totalsAreExactUpToTheCapAndTheCapBeyondIt() {
+    int many = SearchIndex.MAX_EXACT_TOTAL + 50;
+    index.rebuild(
+        Stream.of(),
+        Stream.of(),
+        java.util.stream.IntStream.range(0, many)
+            .mapToObj(i -> track("Common Song " + i, "Album " + (i % 7), null)));
+
+    SearchPage broad =
+        index.search(SearchRequest.parse("common", "track", "5", "0", null)).page(ItemType.TRACK);
+    assertThat(broad.total()).isEqualTo(SearchIndex.MAX_EXACT_TOTAL);
+    assertThat(broad.items()).hasSize(5);
+    SearchPage narrow =
+        index
+            .search(SearchRequest.parse("common album:\"album 3\"", "track", "5", "0", null))
+            .page(ItemType.TRACK);
+    assertThat(narrow.total())
+        .isEqualTo((int) java.util.stream.IntStream.range(0, many).filter(i -> i % 7 == 3).count());
+  }
+
+  @Test
   void upsertIsVisibleToTheNextSearchOnceAwaited() throws InterruptedException {
     index.rebuild(Stream.of(artist("Queen", 80)), Stream.of(), Stream.of());
 

@@ -255,16 +255,16 @@ public final class LuceneSearchIndex implements SearchIndex {
 
   /**
    * The top {@code offset + limit} by score (ties by index order, so pages are stable), and the
-   * exact total, in one pass that scores every match. Lucene's dynamic pruning (skipping blocks
-   * that cannot make the top) would need a second, counting pass for the total, and its block
-   * bookkeeping costs more than it saves on these nested, constant-scored queries.
+   * total, exact up to {@link SearchIndex#MAX_EXACT_TOTAL} matches. Every match up to that many is
+   * scored; past it, Lucene skips blocks of documents that cannot reach the page (block-max
+   * scores), which bounds the cost of a broad query ("th") instead of scoring half the catalog.
    */
   private static SearchPage page(IndexSearcher searcher, Query query, int limit, int offset)
       throws IOException {
     int wanted = offset + limit;
     TopDocs top =
-        searcher.search(query, new TopScoreDocCollectorManager(wanted, null, Integer.MAX_VALUE));
-    int total = Math.toIntExact(top.totalHits.value);
+        searcher.search(query, new TopScoreDocCollectorManager(wanted, null, MAX_EXACT_TOTAL));
+    int total = (int) Math.min(top.totalHits.value, MAX_EXACT_TOTAL);
     StoredFields stored = searcher.storedFields();
     List<SearchHit> items = new ArrayList<>(limit);
     for (int i = offset; i < top.scoreDocs.length; i++) {

@@ -65,9 +65,6 @@ final class QueryBuilder {
   static final float POPULARITY_WEIGHT = 0.25f;
   static final float POPULARITY_PIVOT = 20f;
 
-  /** A word at least this many items have in a field is taken as meant there: no typos. */
-  static final int KNOWN_WORD = 3;
-
   /** Type-ahead weighs popularity more: the usual completion is the popular one. */
   static final float SUGGEST_POPULARITY_WEIGHT = 0.6f;
 
@@ -205,14 +202,18 @@ final class QueryBuilder {
 
   /**
    * One unquoted word: its best match over the fields, exact, as a prefix or with a typo. Typos are
-   * looked for only in fields where the word itself is rare (fewer than {@value #KNOWN_WORD} items
-   * have it): a word the catalog knows well is taken as meant, which also spares the search the
-   * many items its near spellings would add ("love" does not look for "live", "lose", "dove").
+   * looked for only when no item of the type has the word in any of the searched fields: a word the
+   * catalog knows is taken as meant, which also spares the search the items its near spellings
+   * would add ("love" does not look for "live", "lose", "dove"; "metalica", which no artist name
+   * has, finds "Metallica").
    */
   private static Query word(
       String word, List<TextField> fields, boolean typing, IndexReader reader) {
     List<Query> matches = new ArrayList<>();
     int edits = typoEdits(word);
+    if (edits > 0 && known(reader, fields, word)) {
+      edits = 0;
+    }
     Typos typos = edits > 0 ? Typos.of(word, edits) : null;
     for (TextField f : fields) {
       matches.add(constant(new TermQuery(new Term(f.words(), word)), f.weight() * EXACT));
@@ -223,7 +224,7 @@ final class QueryBuilder {
                 : new PrefixQuery(new Term(f.words(), word));
         matches.add(constant(prefix, f.weight() * PREFIX));
       }
-      if (edits > 0 && docFreq(reader, f.words(), word) < KNOWN_WORD) {
+      if (edits > 0) {
         // Each spelling found scores its similarity (1 - edits / length), times the weight.
         Query typo = new TypoQuery(f.words(), typos);
         matches.add(new BoostQuery(typo, f.weight() * TYPO));
@@ -309,10 +310,15 @@ final class QueryBuilder {
 
   // ---- helpers
 
-  /** How many items have the term (deleted ones included until merged away). */
-  private static int docFreq(IndexReader reader, String field, String word) {
+  /** Whether any item has the word in one of the fields (deleted ones until merged away). */
+  private static boolean known(IndexReader reader, List<TextField> fields, String word) {
     try {
-      return reader.docFreq(new Term(field, word));
+      for (TextField f : fields) {
+        if (reader.docFreq(new Term(f.words(), word)) > 0) {
+          return true;
+        }
+      }
+      return false;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not read the search index", e);
     }
