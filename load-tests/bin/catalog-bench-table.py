@@ -129,7 +129,13 @@ def main():
         f"({sample['albums']} albums, {sample['artists']} artists), lookups Zipf "
         f"(s = {settings['zipf']:g}) over them by popularity. Gatling p50/p99: whole ms; "
         "wall p50/p99: the simulation's own clock around each request (ms); Lucene: the node's "
-        "time inside the index (Server-Timing, ms); ratio = wall / Lucene."
+        "time inside the index (Server-Timing, ms); ratio = wall / Lucene. Filters "
+        + (
+            'quoted (artist:"A B").'
+            if settings.get("quoted")
+            else "one per word (artist:A artist:B), one-word genres."
+        )
+        + f" Queries left out as JSON-like: {sample.get('json_like_dropped', 0)}."
     )
     print()
     print(

@@ -75,9 +75,16 @@ import java.util.regex.Pattern;
  *       the last of them cut to its first 2-4 letters ({@code Iron Ma});
  *   <li>{@code typo}: an artist's or a track's name with one letter of a word of at least 5 letters
  *       replaced or swapped with its neighbour;
- *   <li>{@code filtered}: in turn {@code <word> artist:"<artist>"}, {@code genre:<genre>
- *       year:<decade> <word>}, {@code album:"<album>"} and {@code year:<year> <word>}, from the
- *       track's name, album (release year, genres) and artist.
+ *   <li>{@code filtered}: in turn {@code <word> artist:<artist>}, {@code genre:<genre>
+ *       year:<decade> <word>}, {@code album:<album>} and {@code year:<year> <word>}, from the
+ *       track's name, album (release year, genres) and artist. A name of several words becomes one
+ *       filter per word ({@code album:Lovely album:Formation}: every filter must match, each a
+ *       one-word phrase), and {@code genre:} takes one-word genres only, because the node's OpenAPI
+ *       validation answers 400 to any {@code q} holding a double quote except one JSON string
+ *       literal; {@code -Dquoted=true} sends the quoted form of Spotify's syntax instead ({@code
+ *       artist:"Iron Maiden"}). Double quotes in names are dropped from the other kinds, and a
+ *       query the same validation reads as a JSON number, literal, array or object (a track named
+ *       {@code +1}) is left out and counted ({@code json_like_dropped}).
  * </ul>
  *
  * <p>Every 200 answer carries {@code Server-Timing: lucene;dur=<ms>}, the node's own time inside
@@ -100,8 +107,8 @@ import java.util.regex.Pattern;
  * <p>Settings: {@code -Dcadenza.baseUrl} (http://127.0.0.1:8080), {@code -Dcadenza.adminToken}
  * (required), {@code -Dcql} (127.0.0.1:19042), {@code -Dkeyspace} (cadenza), {@code -Dsample}
  * (2000), {@code -Dseed} (1, the query mix), {@code -Dsearch.rate} (500), {@code -Dlookup.rate}
- * (2000), {@code -Dwarmup} (20), {@code -Dseconds} (60), {@code -Dzipf} (1.0), {@code -Dbench.out}
- * (not written when unset).
+ * (2000), {@code -Dwarmup} (20), {@code -Dseconds} (60), {@code -Dzipf} (1.0), {@code -Dquoted}
+ * (false), {@code -Dbench.out} (not written when unset).
  */
 public class CatalogSimulation extends Simulation {
 
@@ -110,6 +117,14 @@ public class CatalogSimulation extends Simulation {
       Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern JSON_FIELD =
       Pattern.compile("\"(client_id|client_secret)\"\\s*:\\s*\"([^\"]+)\"");
+
+  /**
+   * A {@code q} the node's OpenAPI validation reads as a JSON value other than a string (a track
+   * named {@code +1}), answered 400; such names are left out of the mix and counted.
+   */
+  private static final Pattern JSON_LIKE =
+      Pattern.compile("[-+]?[0-9][0-9.eE+-]*|true|false|null|[\\[{].*", Pattern.DOTALL);
+
   private static final Pattern LUCENE =
       Pattern.compile("(?:^|[,\\s])lucene;(?:[^,]*;)?dur=([0-9.]+)");
 
@@ -124,6 +139,7 @@ public class CatalogSimulation extends Simulation {
   private final int warmup = Integer.parseInt(System.getProperty("warmup", "20"));
   private final int seconds = Integer.parseInt(System.getProperty("seconds", "60"));
   private final double zipf = Double.parseDouble(System.getProperty("zipf", "1.0"));
+  private final boolean quotedFilters = Boolean.parseBoolean(System.getProperty("quoted", "false"));
   private final String out = System.getProperty("bench.out", "");
 
   private volatile String token = "";
@@ -138,6 +154,7 @@ public class CatalogSimulation extends Simulation {
   private int tracksSampled;
   private int albumsRead;
   private int artistsRead;
+  private int jsonLikeDropped;
 
   /** Per request name: how many responses had each status code. */
   private final Map<String, Map<Integer, AtomicLong>> statuses = new ConcurrentHashMap<>();
@@ -453,6 +470,12 @@ public class CatalogSimulation extends Simulation {
     buildQueries(new ArrayList<>(tracks.values()), albums, artists);
     buildLookups(new ArrayList<>(tracks.values()));
     token = appToken();
+    if (!out.isEmpty()) {
+      StringBuilder list = new StringBuilder();
+      queries.forEach(
+          (kind, qs) -> qs.forEach(q -> list.append(kind).append('\t').append(q).append('\n')));
+      write(Path.of(out).toAbsolutePath().resolveSibling("queries.tsv"), list.toString());
+    }
     System.out.printf(
         "Sampled %d tracks, %d albums, %d artists in %.1f s; queries per kind: %s; at %s.%n",
         tracksSampled,
@@ -516,10 +539,20 @@ public class CatalogSimulation extends Simulation {
       if (typo != null) {
         queries.get("typo").add(typo);
       }
-      String filtered = filtered(i % 4, track, album, artist, random);
+      String filtered = filtered(i % 4, track, album, artist, quotedFilters, random);
       if (filtered != null) {
         queries.get("filtered").add(filtered);
       }
+    }
+    for (String kind : List.of("exact", "prefix", "typo")) {
+      // A name's own double quote would make the query a quoted phrase (see -Dquoted).
+      queries.get(kind).replaceAll(q -> q.replace("\"", "").strip());
+      queries.get(kind).removeIf(String::isEmpty);
+    }
+    for (List<String> list : queries.values()) {
+      int before = list.size();
+      list.removeIf(q -> JSON_LIKE.matcher(q).matches());
+      jsonLikeDropped += before - list.size();
     }
     for (var entry : queries.entrySet()) {
       if (entry.getValue().isEmpty()) {
@@ -573,7 +606,12 @@ public class CatalogSimulation extends Simulation {
 
   /** A filtered query of form {@code form} (0-3), or another form when the data lacks it. */
   static String filtered(
-      int form, SampledTrack track, SampledAlbum album, SampledArtist artist, Random random) {
+      int form,
+      SampledTrack track,
+      SampledAlbum album,
+      SampledArtist artist,
+      boolean quoted,
+      Random random) {
     String word = word(track.name(), random);
     String year = album == null ? null : year(album.releaseDate());
     List<String> genres = new ArrayList<>();
@@ -583,23 +621,30 @@ public class CatalogSimulation extends Simulation {
     if (genres.isEmpty() && artist != null && artist.genres() != null) {
       genres.addAll(artist.genres());
     }
+    if (!quoted) {
+      // genre: matches a whole genre, which cannot be split into one filter per word.
+      genres.removeIf(g -> !g.strip().matches("[\\p{L}\\p{N}-]+"));
+    }
     for (int attempt = 0; attempt < 4; attempt++) {
       switch ((form + attempt) % 4) {
         case 0 -> {
-          if (artist != null) {
-            return word + " artist:" + quote(artist.name());
+          String filter = artist == null ? null : filter("artist", artist.name(), quoted);
+          if (filter != null) {
+            return word + " " + filter;
           }
         }
         case 1 -> {
           if (year != null && !genres.isEmpty()) {
             int decade = Integer.parseInt(year) / 10 * 10;
             String genre = genres.get(random.nextInt(genres.size()));
-            return "genre:%s year:%d-%d %s".formatted(quote(genre), decade, decade + 9, word);
+            return "%s year:%d-%d %s"
+                .formatted(filter("genre", genre, true), decade, decade + 9, word);
           }
         }
         case 2 -> {
-          if (album != null) {
-            return "album:" + quote(album.name());
+          String filter = album == null ? null : filter("album", album.name(), quoted);
+          if (filter != null) {
+            return filter;
           }
         }
         default -> {
@@ -612,8 +657,30 @@ public class CatalogSimulation extends Simulation {
     return null;
   }
 
-  private static String quote(String value) {
-    return "\"" + value.replace("\"", "") + "\"";
+  /**
+   * {@code field:"value"} when {@code quoted} (or the value is one word), else one {@code
+   * field:word} per word of the value (an item must match every filter, each a phrase of one word
+   * in that field); null when the value has no word.
+   */
+  static String filter(String field, String value, boolean quoted) {
+    List<String> words = new ArrayList<>();
+    for (String w : value.replace("\"", "").replace(":", " ").strip().split("\\s+")) {
+      if (w.codePoints().anyMatch(Character::isLetterOrDigit)) {
+        words.add(w);
+      }
+    }
+    if (words.isEmpty()) {
+      return null;
+    }
+    if (words.size() == 1) {
+      return field + ":" + words.get(0);
+    }
+    if (quoted) {
+      return field + ":\"" + String.join(" ", words) + "\"";
+    }
+    return words.stream()
+        .map(w -> field + ":" + w)
+        .collect(java.util.stream.Collectors.joining(" "));
   }
 
   /** A word of the name: one of at least 3 letters when there is one. */
@@ -729,10 +796,12 @@ public class CatalogSimulation extends Simulation {
             "\"search_rate\": %s, \"lookup_rate\": %s, \"warmup\": %d, \"seconds\": %d, "
                 .formatted(searchRate, lookupRate, warmup, seconds))
         .append(
-            "\"zipf\": %s, \"seed\": %d, \"keyspace\": \"%s\"},\n".formatted(zipf, seed, keyspace))
+            "\"zipf\": %s, \"seed\": %d, \"keyspace\": \"%s\", \"quoted\": %s},\n"
+                .formatted(zipf, seed, keyspace, quotedFilters))
         .append(
             "  \"sample\": {\"requested\": %d, \"tracks\": %d, \"albums\": %d, \"artists\": %d"
-                .formatted(sampleSize, tracksSampled, albumsRead, artistsRead));
+                .formatted(sampleSize, tracksSampled, albumsRead, artistsRead))
+        .append(", \"json_like_dropped\": %d".formatted(jsonLikeDropped));
     for (var entry : queries.entrySet()) {
       json.append(", \"%s_queries\": %d".formatted(entry.getKey(), entry.getValue().size()));
     }
