@@ -103,6 +103,7 @@ def main():
     parser.add_argument("--results", required=True, help="the JSON the simulation wrote")
     parser.add_argument("--metrics-before", required=True, help="/metrics before the lookups")
     parser.add_argument("--metrics-after", required=True, help="/metrics after the lookups")
+    parser.add_argument("--load", help="the load averages before and after (uptime lines)")
     args = parser.parse_args()
 
     rows = report_rows(f"{args.report}/index.html")
@@ -117,6 +118,12 @@ def main():
         bad = {c: n for c, n in codes.items() if c != "200"}
         if bad:
             problems.append(f"'{name}': non-200 answers {bad} (0 = no answer)")
+    shed = run.get("shed", {})
+    for name, n in sorted(shed.items()):
+        problems.append(
+            f"{n} '{name}' arrivals were not sent: {settings.get('max_inflight')} requests were "
+            "already waiting (the node could not keep up with the rate)"
+        )
     for kind, examples in sorted(run.get("failed_queries", {}).items()):
         problems.append(f"failing {kind} queries, e.g. {examples}")
 
@@ -137,13 +144,21 @@ def main():
         )
         + f" Queries left out as JSON-like: {sample.get('json_like_dropped', 0)}."
     )
+    if args.load:
+        try:
+            with open(args.load, encoding="utf-8") as f:
+                print()
+                for line in f.read().splitlines():
+                    print(line.strip() + "  ")
+        except OSError:
+            pass
     print()
     print(
-        "| search | requests | failed | req/s | Gatling p50 | Gatling p99 | wall p50 | wall p99 | "
+        "| search | requests | failed | shed | req/s | Gatling p50 | Gatling p99 | wall p50 | wall p99 | "
         "Lucene p50 | Lucene p99 | ratio p50 | ratio p99 |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    total = failed = 0
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    total = failed = shed_all = 0
     seconds_all = 0.0
     for kind in KINDS:
         name = "search " + kind
@@ -155,9 +170,10 @@ def main():
         failed += int(row["ko"])
         seconds = span_seconds(run, name)
         seconds_all = max(seconds_all, seconds)
+        shed_all += shed.get(name, 0)
         w, luc = wall.get(name, {}), lucene.get(kind, {})
         print(
-            f"| {kind} | {int(row['total'])} | {int(row['ko'])} | "
+            f"| {kind} | {int(row['total'])} | {int(row['ko'])} | {shed.get(name, 0)} | "
             f"{fmt(row['total'] / seconds if seconds else None)} | {fmt(row['p50'])} | "
             f"{fmt(row['p99'])} | {fmt(w.get('p50'), 2)} | {fmt(w.get('p99'), 2)} | "
             f"{fmt(luc.get('p50'), 3)} | {fmt(luc.get('p99'), 3)} | "
@@ -166,7 +182,7 @@ def main():
         )
     w, luc = wall.get("search overall", {}), lucene.get("overall", {})
     print(
-        f"| **all searches** | {total} | {failed} | "
+        f"| **all searches** | {total} | {failed} | {shed_all} | "
         f"{fmt(total / seconds_all if seconds_all else None)} | | | **{fmt(w.get('p50'), 2)}** | "
         f"**{fmt(w.get('p99'), 2)}** | {fmt(luc.get('p50'), 3)} | {fmt(luc.get('p99'), 3)} | "
         f"**{fmt(ratio(w.get('p50'), luc.get('p50')), 1)}** | "
@@ -179,8 +195,11 @@ def main():
         problems.append("no Lucene time was recorded (the node sent no Server-Timing header)")
 
     print()
-    print("| lookup `GET /v1/tracks/{id}` | requests | failed | req/s | Gatling p50 | Gatling p99 | max | wall p50 | wall p99 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| lookup `GET /v1/tracks/{id}` | requests | failed | shed | req/s | Gatling p50 | "
+        "Gatling p99 | max | wall p50 | wall p99 |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     lookup = rows.get("lookup")
     lw = wall.get("lookup", {})
     if not lookup or lookup.get("p99") is None:
@@ -188,7 +207,7 @@ def main():
     else:
         seconds = span_seconds(run, "lookup")
         print(
-            f"| warm, Zipf | {int(lookup['total'])} | {int(lookup['ko'])} | "
+            f"| warm, Zipf | {int(lookup['total'])} | {int(lookup['ko'])} | {shed.get('lookup', 0)} | "
             f"{fmt(lookup['total'] / seconds if seconds else None)} | {fmt(lookup['p50'])} | "
             f"{fmt(lookup['p99'])} | {fmt(lookup['max'])} | {fmt(lw.get('p50'), 2)} | "
             f"{fmt(lw.get('p99'), 2)} |"
@@ -203,7 +222,10 @@ def main():
         types = sorted(
             {dict(l).get("type", "") for (n, l) in after if n == counter} - {""}
         ) + [None]
-        print("| cache (measured lookups) | near hits | near misses | near hit ratio | Redis hits | Redis misses | Redis hit ratio of near misses | served from a cache |")
+        print(
+            "| cache (measured lookups) | near hits | near misses | near hit ratio | Redis hits | "
+            "Redis misses | Redis hit ratio of near misses | served from a cache |"
+        )
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for t in types:
             def count(cache, result, t=t):

@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -48,6 +49,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -101,14 +103,17 @@ import java.util.regex.Pattern;
  *
  * <p>Each phase starts with {@code -Dwarmup} seconds whose requests are named {@code warm-up ...}
  * and left out (the rate ramps from a tenth over the first half), then {@code -Dseconds} measured.
- * Every response must be 200. The settings, sample sizes, status codes and windows per request
- * name, and the Lucene and wall-clock percentiles are written to {@code -Dbench.out} (JSON).
+ * Every response must be 200. An arrival that finds {@code -Dmax.inflight} requests still waiting
+ * for their answers is not sent but counted as shed (the node is past its capacity; an open model
+ * would otherwise pile up requests and connections for the rest of the phase). The settings, sample
+ * sizes, status codes, windows and shed arrivals per request name, and the Lucene and wall-clock
+ * percentiles are written to {@code -Dbench.out} (JSON).
  *
  * <p>Settings: {@code -Dcadenza.baseUrl} (http://127.0.0.1:8080), {@code -Dcadenza.adminToken}
  * (required), {@code -Dcql} (127.0.0.1:19042), {@code -Dkeyspace} (cadenza), {@code -Dsample}
  * (2000), {@code -Dseed} (1, the query mix), {@code -Dsearch.rate} (500), {@code -Dlookup.rate}
  * (2000), {@code -Dwarmup} (20), {@code -Dseconds} (60), {@code -Dzipf} (1.0), {@code -Dquoted}
- * (false), {@code -Dbench.out} (not written when unset).
+ * (false), {@code -Dmax.inflight} (1000), {@code -Dbench.out} (not written when unset).
  */
 public class CatalogSimulation extends Simulation {
 
@@ -119,7 +124,7 @@ public class CatalogSimulation extends Simulation {
       Pattern.compile("\"(client_id|client_secret)\"\\s*:\\s*\"([^\"]+)\"");
 
   /**
-   * A {@code q} the node's OpenAPI validation reads as a JSON value other than a string (a track
+   * A {@code q} the node's OpenAPI validation may read as a JSON value other than a string (a track
    * named {@code +1}), answered 400; such names are left out of the mix and counted.
    */
   private static final Pattern JSON_LIKE =
@@ -139,6 +144,7 @@ public class CatalogSimulation extends Simulation {
   private final int warmup = Integer.parseInt(System.getProperty("warmup", "20"));
   private final int seconds = Integer.parseInt(System.getProperty("seconds", "60"));
   private final double zipf = Double.parseDouble(System.getProperty("zipf", "1.0"));
+  private final int maxInFlight = Integer.parseInt(System.getProperty("max.inflight", "1000"));
   private final boolean quotedFilters = Boolean.parseBoolean(System.getProperty("quoted", "false"));
   private final String out = System.getProperty("bench.out", "");
 
@@ -176,6 +182,12 @@ public class CatalogSimulation extends Simulation {
 
   private final AtomicLong turn = new AtomicLong();
 
+  /** Requests sent and not answered yet; arrivals beyond {@code -Dmax.inflight} are shed. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** Per request name: arrivals not sent because too many requests were waiting. */
+  private final Map<String, AtomicLong> shed = new ConcurrentHashMap<>();
+
   private final HttpProtocolBuilder protocol =
       http.baseUrl(baseUrl)
           .acceptHeader("application/json")
@@ -192,6 +204,9 @@ public class CatalogSimulation extends Simulation {
     }
     if (warmup < 0 || warmup > 600 || seconds < 1 || seconds > 600) {
       throw new IllegalArgumentException("-Dwarmup must be 0-600 and -Dseconds 1-600");
+    }
+    if (maxInFlight < 1 || maxInFlight > 100_000) {
+      throw new IllegalArgumentException("-Dmax.inflight must be 1-100000");
     }
     if (sampleSize < 20 || sampleSize > 100_000 || !(zipf >= 0 && zipf <= 5)) {
       throw new IllegalArgumentException("-Dsample must be 20-100000 and -Dzipf 0-5");
@@ -272,36 +287,65 @@ public class CatalogSimulation extends Simulation {
                   + "&type=track,artist,album";
           return session.set("kind", kind).set("name", name).set("q", q).set("path", path);
         })
-        .exec(session -> session.set("t0", System.nanoTime()))
         .exec(
-            http("#{name}")
-                .get("#{path}")
-                .header("Authorization", session -> "Bearer " + token)
-                .check(
-                    status().saveAs("status"),
-                    status().is(200),
-                    header("Server-Timing").optional().saveAs("timing")))
-        .exec(session -> recordSearch(session, warm));
+            bounded(
+                session -> session.getString("name"),
+                exec(session -> session.set("t0", System.nanoTime()))
+                    .exec(
+                        http("#{name}")
+                            .get("#{path}")
+                            .header("Authorization", session -> "Bearer " + token)
+                            .check(
+                                status().saveAs("status"),
+                                status().is(200),
+                                header("Server-Timing").optional().saveAs("timing")))
+                    .exec(session -> recordSearch(session, warm))));
+  }
+
+  /**
+   * Sends the request unless {@code -Dmax.inflight} requests are already waiting for an answer: a
+   * node that cannot keep up would otherwise collect an ever longer queue (and as many open
+   * connections) for the rest of the phase. An arrival not sent is counted as shed, never as a
+   * response.
+   */
+  private ChainBuilder bounded(Function<Session, String> name, ChainBuilder request) {
+    return doIfOrElse(session -> inFlight.incrementAndGet() <= maxInFlight)
+        .then(
+            request.exec(
+                session -> {
+                  inFlight.decrementAndGet();
+                  return session;
+                }))
+        .orElse(
+            exec(
+                session -> {
+                  inFlight.decrementAndGet();
+                  shed.computeIfAbsent(name.apply(session), n -> new AtomicLong())
+                      .incrementAndGet();
+                  return session;
+                }));
   }
 
   /** One track by id, drawn from the sample with the Zipf distribution. */
   private ChainBuilder lookup(boolean warm) {
     String name = warm ? "warm-up lookup" : "lookup";
-    return exec(session -> session.set("id", zipfId()).set("t0", System.nanoTime()))
-        .exec(
-            http(name)
-                .get("/v1/tracks/#{id}")
-                .header("Authorization", session -> "Bearer " + token)
-                .check(status().saveAs("status"), status().is(200)))
-        .exec(
-            session -> {
-              int code = session.contains("status") ? session.getInt("status") : 0;
-              record(name, session.scenario(), code);
-              if (!warm && code == 200) {
-                addWall(name, session);
-              }
-              return session.remove("status").remove("id").remove("t0");
-            });
+    return bounded(
+        session -> name,
+        exec(session -> session.set("id", zipfId()).set("t0", System.nanoTime()))
+            .exec(
+                http(name)
+                    .get("/v1/tracks/#{id}")
+                    .header("Authorization", session -> "Bearer " + token)
+                    .check(status().saveAs("status"), status().is(200)))
+            .exec(
+                session -> {
+                  int code = session.contains("status") ? session.getInt("status") : 0;
+                  record(name, session.scenario(), code);
+                  if (!warm && code == 200) {
+                    addWall(name, session);
+                  }
+                  return session.remove("status").remove("id").remove("t0");
+                }));
   }
 
   private Session recordSearch(Session session, boolean warm) {
@@ -796,8 +840,8 @@ public class CatalogSimulation extends Simulation {
             "\"search_rate\": %s, \"lookup_rate\": %s, \"warmup\": %d, \"seconds\": %d, "
                 .formatted(searchRate, lookupRate, warmup, seconds))
         .append(
-            "\"zipf\": %s, \"seed\": %d, \"keyspace\": \"%s\", \"quoted\": %s},\n"
-                .formatted(zipf, seed, keyspace, quotedFilters))
+            "\"zipf\": %s, \"seed\": %d, \"keyspace\": \"%s\", \"quoted\": %s, \"max_inflight\": %d},\n"
+                .formatted(zipf, seed, keyspace, quotedFilters, maxInFlight))
         .append(
             "  \"sample\": {\"requested\": %d, \"tracks\": %d, \"albums\": %d, \"artists\": %d"
                 .formatted(sampleSize, tracksSampled, albumsRead, artistsRead))
@@ -816,6 +860,13 @@ public class CatalogSimulation extends Simulation {
         inner = ", ";
       }
       json.append('}');
+      separator = ",\n";
+    }
+    json.append("\n  },\n  \"shed\": {");
+    separator = "\n";
+    for (var entry : new TreeMap<>(shed).entrySet()) {
+      json.append(separator).append("    \"").append(entry.getKey()).append("\": ");
+      json.append(entry.getValue().get());
       separator = ",\n";
     }
     json.append("\n  },\n  \"windows\": {");
