@@ -154,8 +154,9 @@ public record CadenzaSettings(
 
   /**
    * Search: the folder under which each node keeps its search index (in a sub-folder named after
-   * the node, wiped at start because the index is rebuilt from the catalog at every start), and how
-   * many table scans the rebuild keeps in flight.
+   * the node, wiped at start because the index is rebuilt from the catalog at every start), how
+   * many table scans the rebuild keeps in flight, and how many searches may run or wait for a
+   * worker at once on a node (more get 503 at once).
    */
-  public record Search(java.nio.file.Path indexDir, int rebuildScans) {}
+  public record Search(java.nio.file.Path indexDir, int rebuildScans, int maxInFlight) {}
 }

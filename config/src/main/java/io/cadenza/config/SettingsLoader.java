@@ -162,7 +162,8 @@ public final class SettingsLoader {
     var search =
         new CadenzaSettings.Search(
             java.nio.file.Path.of(r.nonBlank("cadenza.search.index-dir")).toAbsolutePath(),
-            r.intIn("cadenza.search.rebuild-scans", 1, 64));
+            r.intIn("cadenza.search.rebuild-scans", 1, 64),
+            r.intIn("cadenza.search.max-in-flight", 1, 100_000));
     return new CadenzaSettings(
         node, http, cql, kafka, redis, cluster, auth, edge, health, media, search, config);
   }

@@ -145,7 +145,7 @@ public class CatalogSimulation extends Simulation {
   private final int seconds = Integer.parseInt(System.getProperty("seconds", "60"));
   private final double zipf = Double.parseDouble(System.getProperty("zipf", "1.0"));
   private final int maxInFlight = Integer.parseInt(System.getProperty("max.inflight", "1000"));
-  private final boolean quotedFilters = Boolean.parseBoolean(System.getProperty("quoted", "false"));
+  private final boolean quotedFilters = Boolean.parseBoolean(System.getProperty("quoted", "true"));
   private final String out = System.getProperty("bench.out", "");
 
   private volatile String token = "";

@@ -15,6 +15,7 @@ import io.cadenza.config.cql.Cql;
 import io.cadenza.edge.node.Infrastructure;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.concurrent.Semaphore;
 
 /**
  * The node's catalog components, made once and shared by every edge verticle instance: the
@@ -23,12 +24,15 @@ import java.time.Clock;
  * operations of the {@code /v1} catalog endpoints, and the search index (memory-mapped, in {@code
  * cadenza.search.index-dir}/node name) with the service that rebuilds it from the store in the
  * background from the start and follows the feed; the node's {@code /ready} waits for that rebuild.
+ * {@code searchPermits} bounds the searches running or waiting for a worker at once (more are
+ * refused with 503 at once rather than queued behind work their callers may have given up on).
  */
 public record CatalogServices(
     CachedCatalog repository,
     CatalogReads reads,
     CacheInvalidation invalidation,
-    SearchService search) {
+    SearchService search,
+    Semaphore searchPermits) {
 
   public static Future<CatalogServices> create(Infrastructure infra) {
     CadenzaSettings settings = infra.settings();
@@ -66,7 +70,14 @@ public record CatalogServices(
                                 index,
                                 settings.search().rebuildScans())
                             .onFailure(e -> index.close())
-                            .map(search -> new CatalogServices(cached, reads, invalidation, search))
+                            .map(
+                                search ->
+                                    new CatalogServices(
+                                        cached,
+                                        reads,
+                                        invalidation,
+                                        search,
+                                        new Semaphore(settings.search().maxInFlight())))
                             .recover(
                                 e -> invalidation.close().transform(x -> Future.failedFuture(e)));
                       });

@@ -279,24 +279,28 @@ public final class EdgeVerticle extends VerticleBase {
             params.get("market"));
     SearchIndex index = searchable();
     long[] tookNanos = new long[1];
-    return vertx
-        .executeBlocking(
-            () -> {
-              long started = System.nanoTime();
-              SearchResult result = index.search(request);
-              tookNanos[0] = System.nanoTime() - started;
-              return result;
-            },
-            false)
-        .compose(
-            result -> {
-              // W3C Server-Timing: the index's own time, for browsers' dev tools and benchmarks.
-              ctx.response()
-                  .putHeader(
-                      "Server-Timing",
-                      String.format(java.util.Locale.ROOT, "lucene;dur=%.3f", tookNanos[0] / 1e6));
-              return catalogServices.reads().search(q, request, result);
-            });
+    return admitted(
+        () ->
+            vertx
+                .executeBlocking(
+                    () -> {
+                      long started = System.nanoTime();
+                      SearchResult result = index.search(request);
+                      tookNanos[0] = System.nanoTime() - started;
+                      return result;
+                    },
+                    false)
+                .compose(
+                    result -> {
+                      // W3C Server-Timing: the index's own time, for browsers' dev tools and
+                      // benchmarks.
+                      ctx.response()
+                          .putHeader(
+                              "Server-Timing",
+                              String.format(
+                                  java.util.Locale.ROOT, "lucene;dur=%.3f", tookNanos[0] / 1e6));
+                      return catalogServices.reads().search(q, request, result);
+                    }));
   }
 
   /**
@@ -313,8 +317,8 @@ public final class EdgeVerticle extends VerticleBase {
       throw new ValidationException("Invalid limit");
     }
     SearchIndex index = searchable();
-    return vertx
-        .executeBlocking(() -> index.autocomplete(q == null ? "" : q, limit), false)
+    return admitted(
+            () -> vertx.executeBlocking(() -> index.autocomplete(q == null ? "" : q, limit), false))
         .map(
             suggestions -> {
               JsonArray out = new JsonArray();
@@ -328,6 +332,26 @@ public final class EdgeVerticle extends VerticleBase {
               }
               return new JsonObject().put("suggestions", out);
             });
+  }
+
+  /**
+   * Runs a search if fewer than {@code cadenza.search.max-in-flight} are running or waiting for a
+   * worker on this node, else refuses it with 503 and Retry-After at once: a node past its capacity
+   * answers the excess quickly instead of queueing it behind work its callers may have given up on.
+   */
+  private <T> Future<T> admitted(java.util.function.Supplier<Future<T>> work) {
+    java.util.concurrent.Semaphore permits = catalogServices.searchPermits();
+    if (!permits.tryAcquire()) {
+      throw new RetriableException(ErrorResponses.OVERLOADED, 503, Duration.ofSeconds(1), null);
+    }
+    Future<T> running;
+    try {
+      running = work.get();
+    } catch (RuntimeException e) {
+      permits.release();
+      throw e;
+    }
+    return running.onComplete(x -> permits.release());
   }
 
   /** The node's search index once it is rebuilt; 503 with Retry-After while it is rebuilt. */

@@ -122,6 +122,33 @@ public final class ErrorResponses {
     return false;
   }
 
+  static final String OVERLOADED = "Service temporarily overloaded; try again shortly";
+
+  /**
+   * Whether a failure says a dependency is saturated or unreachable for now (the CQL driver found
+   * no connection with room, or timed out; the Redis pool's queue is full), not that the request or
+   * the code is wrong.
+   */
+  static boolean overloaded(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof com.datastax.oss.driver.api.core.AllNodesFailedException
+          || t instanceof com.datastax.oss.driver.api.core.DriverTimeoutException
+          || t instanceof com.datastax.oss.driver.api.core.connection.BusyConnectionException
+          || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootOf(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
   private static String body(int status, String message) {
     return new JsonObject()
         .put("error", new JsonObject().put("status", status).put("message", message))
@@ -133,6 +160,15 @@ public final class ErrorResponses {
     if (failure instanceof OAuthException oauth) {
       writeOAuth(ctx, oauth);
       return;
+    }
+    if (failure != null && !(failure instanceof CadenzaException) && overloaded(failure)) {
+      // A database or cache with every connection busy: the same request may well succeed in a
+      // moment. One line without the stack, since an overload makes many of them.
+      LOG.atWarn()
+          .addKeyValue("requestId", RequestLog.id(ctx))
+          .addKeyValue("path", RequestLog.loggable(ctx.request().path()))
+          .log("Request refused with 503, a dependency is overloaded: {}", rootOf(failure));
+      failure = RetriableException.unavailable(OVERLOADED, failure);
     }
     int status;
     String message;

@@ -18,4 +18,21 @@ class ErrorResponsesTest {
   void wellFormedEscapesPass(String path) {
     assertThat(ErrorResponses.hasMalformedEscape(path)).isFalse();
   }
+
+  @org.junit.jupiter.api.Test
+  void aSaturatedDatabaseOrCacheIsAnOverloadNotABug() {
+    org.assertj.core.api.Assertions.assertThat(
+            ErrorResponses.overloaded(
+                new java.util.concurrent.CompletionException(
+                    new com.datastax.oss.driver.api.core.NoNodeAvailableException())))
+        .isTrue();
+    org.assertj.core.api.Assertions.assertThat(
+            ErrorResponses.overloaded(
+                new RuntimeException(
+                    new com.datastax.oss.driver.api.core.DriverTimeoutException("timed out"))))
+        .isTrue();
+    org.assertj.core.api.Assertions.assertThat(
+            ErrorResponses.overloaded(new IllegalStateException("a bug")))
+        .isFalse();
+  }
 }

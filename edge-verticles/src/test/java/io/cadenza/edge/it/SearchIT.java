@@ -258,6 +258,25 @@ class SearchIT {
   }
 
   @Test
+  void searchesBeyondTheNodesLimitAreRefusedAtOnceWith503() throws Exception {
+    var permits = SharedNode.running().node().catalog().searchPermits();
+    int held = permits.drainPermits();
+    try {
+      Response refused = api.get("/v1/search?q=" + SONG_WORD + "&type=track", token);
+      assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+      assertThat(refused.errorMessage())
+          .isEqualTo("Service temporarily overloaded; try again shortly");
+      assertThat(refused.header("Retry-After")).isEqualTo("1");
+      Response suggest = api.get("/v1/search/suggest?q=" + SONG_WORD, token);
+      assertThat(suggest.status()).as(suggest.body()).isEqualTo(503);
+    } finally {
+      permits.release(held);
+    }
+    Response after = api.get("/v1/search?q=" + SONG_WORD + "&type=track", token);
+    assertThat(after.status()).as(after.body()).isEqualTo(200);
+  }
+
+  @Test
   void searchNeedsAToken() {
     assertThat(api.get("/v1/search?q=x&type=track", null).status()).isEqualTo(401);
   }
