@@ -3,6 +3,7 @@ package io.cadenza.edge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cadenza.edge.TestNodes;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -177,6 +178,31 @@ public final class Api {
     form.put("refresh_token", refreshToken);
     form.put("client_id", "cadenza");
     return postForm("/api/token", form, null);
+  }
+
+  /**
+   * Registers a confidential app with the admin API and returns a client-credentials access token
+   * of it (an app token, no user).
+   */
+  public String appToken(String appName) {
+    Response registered =
+        admin(
+            "POST",
+            "/admin/v1/clients",
+            new JsonObject()
+                .put("name", appName)
+                .put("redirect_uris", new JsonArray().add("https://app.example.com/callback"))
+                .put("confidential", true));
+    if (registered.status() != 201) {
+      throw new AssertionError(
+          "registering an app: " + registered.status() + " " + registered.body());
+    }
+    String clientId = registered.json().getString("client_id");
+    String secret = registered.json().getString("client_secret");
+    return tokens(
+            postForm(
+                "/api/token", Map.of("grant_type", "client_credentials"), clientId + ":" + secret))
+        .accessToken();
   }
 
   public static Tokens tokens(Response response) {

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +56,7 @@ class CatalogReadsIT {
   static void catalog() throws Exception {
     SharedNode.Running running = SharedNode.running();
     api = new Api(running.url());
-    token = appToken();
+    token = api.appToken("Catalog reader");
     var infra = running.node().infrastructure();
     writer =
         done(
@@ -253,24 +252,6 @@ class CatalogReadsIT {
                 assertThat(api.get("/v1/tracks/" + id, token).json().getString("name"))
                     .isEqualTo("Song 2 (Remastered)"));
     done(writer.putTrack(track(1, "Song 2")));
-  }
-
-  private static String appToken() {
-    Response registered =
-        api.admin(
-            "POST",
-            "/admin/v1/clients",
-            new JsonObject()
-                .put("name", "Catalog reader")
-                .put("redirect_uris", new JsonArray().add("https://app.example.com/callback"))
-                .put("confidential", true));
-    assertThat(registered.status()).as(registered.body()).isEqualTo(201);
-    String clientId = registered.json().getString("client_id");
-    String secret = registered.json().getString("client_secret");
-    return Api.tokens(
-            api.postForm(
-                "/api/token", Map.of("grant_type", "client_credentials"), clientId + ":" + secret))
-        .accessToken();
   }
 
   private static List<String> ids(JsonArray items) {

@@ -1,5 +1,7 @@
 package io.cadenza.edge.it;
 
+import static io.cadenza.edge.it.Words.capital;
+import static io.cadenza.edge.it.Words.word;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,11 +24,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,8 +40,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedNode.class)
 class SearchIT {
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private static final String ARTIST_NAME = word(9);
   private static final String SONG_WORD = word(8);
@@ -63,7 +61,7 @@ class SearchIT {
   static void catalog() throws Exception {
     SharedNode.Running running = SharedNode.running();
     api = new Api(running.url());
-    token = appToken();
+    token = api.appToken("Search client");
     var infra = running.node().infrastructure();
     writer =
         done(
@@ -339,44 +337,10 @@ class SearchIT {
     return new Track(id, name, album, List.of(ARTIST), 1, 1, 200_000, false, null, List.of(), 30);
   }
 
-  /** A random lower-case word of consonant-vowel pairs (pronounceable, never a real word). */
-  private static String word(int length) {
-    String consonants = "bdfgklmnprstvz";
-    String vowels = "aeiou";
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < length; i++) {
-      String from = i % 2 == 0 ? consonants : vowels;
-      out.append(from.charAt(RANDOM.nextInt(from.length())));
-    }
-    return out.toString();
-  }
-
   /** Another letter of the same kind (a one-letter typo). */
   private static char swap(char c) {
     String group = "aeiou".indexOf(c) >= 0 ? "aeiou" : "bdfgklmnprstvz";
     return group.charAt((group.indexOf(c) + 1) % group.length());
-  }
-
-  private static String capital(String word) {
-    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
-  }
-
-  private static String appToken() {
-    Response registered =
-        api.admin(
-            "POST",
-            "/admin/v1/clients",
-            new JsonObject()
-                .put("name", "Search client")
-                .put("redirect_uris", new JsonArray().add("https://app.example.com/callback"))
-                .put("confidential", true));
-    assertThat(registered.status()).as(registered.body()).isEqualTo(201);
-    String clientId = registered.json().getString("client_id");
-    String secret = registered.json().getString("client_secret");
-    return Api.tokens(
-            api.postForm(
-                "/api/token", Map.of("grant_type", "client_credentials"), clientId + ":" + secret))
-        .accessToken();
   }
 
   private static <T> T done(Future<T> future) throws Exception {
