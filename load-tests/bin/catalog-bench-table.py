@@ -142,7 +142,6 @@ def main():
             if settings.get("quoted")
             else "one per word (artist:A artist:B), one-word genres."
         )
-        + f" Queries left out as JSON-like: {sample.get('json_like_dropped', 0)}."
     )
     if args.load:
         try:

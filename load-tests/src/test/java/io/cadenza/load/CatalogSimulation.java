@@ -79,14 +79,10 @@ import java.util.regex.Pattern;
  *       replaced or swapped with its neighbour;
  *   <li>{@code filtered}: in turn {@code <word> artist:<artist>}, {@code genre:<genre>
  *       year:<decade> <word>}, {@code album:<album>} and {@code year:<year> <word>}, from the
- *       track's name, album (release year, genres) and artist. A name of several words becomes one
- *       filter per word ({@code album:Lovely album:Formation}: every filter must match, each a
- *       one-word phrase), and {@code genre:} takes one-word genres only, because the node's OpenAPI
- *       validation answers 400 to any {@code q} holding a double quote except one JSON string
- *       literal; {@code -Dquoted=true} sends the quoted form of Spotify's syntax instead ({@code
- *       artist:"Iron Maiden"}). Double quotes in names are dropped from the other kinds, and a
- *       query the same validation reads as a JSON number, literal, array or object (a track named
- *       {@code +1}) is left out and counted ({@code json_like_dropped}).
+ *       track's name, album (release year, genres) and artist, values of several words quoted as
+ *       Spotify writes them ({@code artist:"Iron Maiden"}); {@code -Dquoted=false} sends one filter
+ *       per word instead ({@code album:Lovely album:Formation}, every filter a one-word phrase).
+ *       Double quotes in names are dropped from the other kinds.
  * </ul>
  *
  * <p>Every 200 answer carries {@code Server-Timing: lucene;dur=<ms>}, the node's own time inside
@@ -113,7 +109,7 @@ import java.util.regex.Pattern;
  * (required), {@code -Dcql} (127.0.0.1:19042), {@code -Dkeyspace} (cadenza), {@code -Dsample}
  * (2000), {@code -Dseed} (1, the query mix), {@code -Dsearch.rate} (500), {@code -Dlookup.rate}
  * (2000), {@code -Dwarmup} (20), {@code -Dseconds} (60), {@code -Dzipf} (1.0), {@code -Dquoted}
- * (false), {@code -Dmax.inflight} (1000), {@code -Dbench.out} (not written when unset).
+ * (true), {@code -Dmax.inflight} (1000), {@code -Dbench.out} (not written when unset).
  */
 public class CatalogSimulation extends Simulation {
 
@@ -122,13 +118,6 @@ public class CatalogSimulation extends Simulation {
       Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern JSON_FIELD =
       Pattern.compile("\"(client_id|client_secret)\"\\s*:\\s*\"([^\"]+)\"");
-
-  /**
-   * A {@code q} the node's OpenAPI validation may read as a JSON value other than a string (a track
-   * named {@code +1}), answered 400; such names are left out of the mix and counted.
-   */
-  private static final Pattern JSON_LIKE =
-      Pattern.compile("[-+]?[0-9][0-9.eE+-]*|true|false|null|[\\[{].*", Pattern.DOTALL);
 
   private static final Pattern LUCENE =
       Pattern.compile("(?:^|[,\\s])lucene;(?:[^,]*;)?dur=([0-9.]+)");
@@ -160,7 +149,6 @@ public class CatalogSimulation extends Simulation {
   private int tracksSampled;
   private int albumsRead;
   private int artistsRead;
-  private int jsonLikeDropped;
 
   /** Per request name: how many responses had each status code. */
   private final Map<String, Map<Integer, AtomicLong>> statuses = new ConcurrentHashMap<>();
@@ -593,11 +581,6 @@ public class CatalogSimulation extends Simulation {
       queries.get(kind).replaceAll(q -> q.replace("\"", "").strip());
       queries.get(kind).removeIf(String::isEmpty);
     }
-    for (List<String> list : queries.values()) {
-      int before = list.size();
-      list.removeIf(q -> JSON_LIKE.matcher(q).matches());
-      jsonLikeDropped += before - list.size();
-    }
     for (var entry : queries.entrySet()) {
       if (entry.getValue().isEmpty()) {
         throw new IllegalStateException("The sample gave no " + entry.getKey() + " query");
@@ -844,8 +827,7 @@ public class CatalogSimulation extends Simulation {
                 .formatted(zipf, seed, keyspace, quotedFilters, maxInFlight))
         .append(
             "  \"sample\": {\"requested\": %d, \"tracks\": %d, \"albums\": %d, \"artists\": %d"
-                .formatted(sampleSize, tracksSampled, albumsRead, artistsRead))
-        .append(", \"json_like_dropped\": %d".formatted(jsonLikeDropped));
+                .formatted(sampleSize, tracksSampled, albumsRead, artistsRead));
     for (var entry : queries.entrySet()) {
       json.append(", \"%s_queries\": %d".formatted(entry.getKey(), entry.getValue().size()));
     }
