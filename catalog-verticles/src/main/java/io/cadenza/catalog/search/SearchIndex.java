@@ -98,6 +98,9 @@ public interface SearchIndex extends AutoCloseable {
    */
   List<Suggestion> autocomplete(String prefix, int limit);
 
+  /** The name an item is indexed under, as searches see it now, if it is indexed. */
+  java.util.Optional<String> indexedName(ItemType type, String id);
+
   /** How many items of a type the index holds as searches see it now. */
   int count(ItemType type);
 

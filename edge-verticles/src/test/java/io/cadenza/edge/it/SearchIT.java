@@ -275,6 +275,68 @@ class SearchIT {
   }
 
   @Test
+  void renamingAnArtistOrAnAlbumReindexesTheAlbumsAndTracksThatCarryTheName() throws Exception {
+    String artistId = Base62Id.random();
+    String albumId = Base62Id.random();
+    String trackId = Base62Id.random();
+    String oldArtist = capital(word(9));
+    String newArtist = capital(word(9));
+    String oldAlbum = capital(word(8));
+    String newAlbum = capital(word(8));
+    done(writer.putArtist(new Artist(artistId, oldArtist, List.of(), 20, List.of())));
+    done(writer.putAlbum(renamedAlbum(albumId, oldAlbum, artistId)));
+    done(
+        writer.putTrack(
+            new Track(
+                trackId,
+                capital(word(8)),
+                albumId,
+                List.of(artistId),
+                1,
+                1,
+                200_000,
+                false,
+                null,
+                List.of(),
+                20)));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(ids(search("artist:\"" + oldArtist + "\"", "track"), "tracks"))
+                    .contains(trackId));
+
+    done(writer.putArtist(new Artist(artistId, newArtist, List.of(), 20, List.of())));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(ids(search("artist:\"" + newArtist + "\"", "track"), "tracks"))
+                  .contains(trackId);
+              assertThat(ids(search("artist:\"" + newArtist + "\"", "album"), "albums"))
+                  .contains(albumId);
+              assertThat(ids(search("artist:\"" + oldArtist + "\"", "track"), "tracks"))
+                  .doesNotContain(trackId);
+            });
+
+    done(writer.putAlbum(renamedAlbum(albumId, newAlbum, artistId)));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(ids(search("album:\"" + newAlbum + "\"", "track"), "tracks"))
+                  .contains(trackId);
+              assertThat(ids(search("album:\"" + oldAlbum + "\"", "track"), "tracks"))
+                  .doesNotContain(trackId);
+            });
+  }
+
+  private static Album renamedAlbum(String id, String name, String artistId) {
+    return new Album(
+        id, name, "album", List.of(artistId), "2001", "year", 1, List.of(), 20, List.of());
+  }
+
+  @Test
   void searchNeedsAToken() {
     assertThat(api.get("/v1/search?q=x&type=track", null).status()).isEqualTo(401);
   }

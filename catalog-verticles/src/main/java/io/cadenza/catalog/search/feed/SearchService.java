@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
@@ -55,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * unreachable, say) is tried again after {@link #RETRY_AFTER}. Searches are answered only once
  * {@link #ready()} completes; {@link #progress()} tells how far the rebuild is.
  *
- * <p>Renaming an artist or an album re-indexes that entity only: the tracks and albums carrying the
- * old name keep it until their own next change or the next start.
+ * <p>Renaming an artist re-indexes its albums (by {@code albumsOfArtist}) and their tracks;
+ * renaming an album re-indexes its tracks. A track of another artist's album that features the
+ * renamed artist keeps the old name until its own next change or the next start.
  */
 public final class SearchService {
 
@@ -64,6 +66,12 @@ public final class SearchService {
 
   /** Rows per scan page. */
   private static final int SCAN_PAGE = 1_000;
+
+  /** Albums or tracks per page when a rename re-indexes the items that carry the name. */
+  private static final int DEPENDENTS_PAGE = 50;
+
+  /** The store's largest page offset ({@code CatalogRepository}'s limit). */
+  private static final int MAX_DEPENDENTS_OFFSET = 10_000;
 
   /** The pause before a failed rebuild is tried again. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(5);
@@ -207,9 +215,14 @@ public final class SearchService {
               .artist(change.id())
               .compose(
                   found ->
-                      found.isPresent()
-                          ? blocking(() -> index.upsert(artist(found.get())))
-                          : blocking(() -> index.delete(type, change.id())));
+                      found.isEmpty()
+                          ? blocking(() -> index.delete(type, change.id()))
+                          : renamedBy(type, change.id(), found.get().name(), artist(found.get()))
+                              .compose(
+                                  renamed ->
+                                      renamed
+                                          ? reindexAlbumsOf(change.id(), 0)
+                                          : Future.succeededFuture()));
       case ALBUM ->
           repository
               .album(change.id())
@@ -220,7 +233,16 @@ public final class SearchService {
                           : artistsOf(found.get().artistIds())
                               .compose(
                                   artists ->
-                                      blocking(() -> index.upsert(album(found.get(), artists)))));
+                                      renamedBy(
+                                          type,
+                                          change.id(),
+                                          found.get().name(),
+                                          album(found.get(), artists)))
+                              .compose(
+                                  renamed ->
+                                      renamed
+                                          ? reindexTracksOf(change.id(), 0)
+                                          : Future.succeededFuture()));
       case TRACK ->
           repository
               .track(change.id())
@@ -230,6 +252,68 @@ public final class SearchService {
                           ? blocking(() -> index.delete(type, change.id()))
                           : trackOf(found.get()).compose(t -> blocking(() -> index.upsert(t))));
     };
+  }
+
+  /**
+   * Indexes an artist or an album; true when it was indexed under another name before, so the
+   * albums and tracks that carry its name must be indexed again.
+   */
+  private Future<Boolean> renamedBy(ItemType type, String id, String name, Object indexed) {
+    return vertx.executeBlocking(
+        () -> {
+          Optional<String> before = index.indexedName(type, id);
+          if (indexed instanceof IndexedArtist a) {
+            index.upsert(a);
+          } else {
+            index.upsert((IndexedAlbum) indexed);
+          }
+          return before.isPresent() && !before.get().equals(name);
+        });
+  }
+
+  /** Re-indexes a renamed artist's albums and their tracks, a page of albums at a time. */
+  private Future<Void> reindexAlbumsOf(String artistId, int offset) {
+    return repository
+        .albumsOfArtist(artistId, offset, DEPENDENTS_PAGE)
+        .compose(
+            page ->
+                inTurn(
+                        page.items(),
+                        album ->
+                            artistsOf(album.artistIds())
+                                .compose(
+                                    artists -> blocking(() -> index.upsert(album(album, artists))))
+                                .compose(v -> reindexTracksOf(album.id(), 0)))
+                    .compose(
+                        v ->
+                            page.hasNext() && offset + DEPENDENTS_PAGE <= MAX_DEPENDENTS_OFFSET
+                                ? reindexAlbumsOf(artistId, offset + DEPENDENTS_PAGE)
+                                : Future.succeededFuture()));
+  }
+
+  /** Re-indexes the tracks of an album whose name (or artist's name) changed. */
+  private Future<Void> reindexTracksOf(String albumId, int offset) {
+    return repository
+        .tracksOfAlbum(albumId, offset, DEPENDENTS_PAGE)
+        .compose(
+            page ->
+                inTurn(
+                        page.items(),
+                        track -> trackOf(track).compose(t -> blocking(() -> index.upsert(t))))
+                    .compose(
+                        v ->
+                            page.hasNext() && offset + DEPENDENTS_PAGE <= MAX_DEPENDENTS_OFFSET
+                                ? reindexTracksOf(albumId, offset + DEPENDENTS_PAGE)
+                                : Future.succeededFuture()));
+  }
+
+  /** Runs {@code step} for each item, one after another. */
+  private static <T> Future<Void> inTurn(List<T> items, Function<T, Future<?>> step) {
+    Future<Void> chain = Future.succeededFuture();
+    for (T item : items) {
+      chain = chain.compose(v -> step.apply(item).mapEmpty());
+    }
+    return chain;
   }
 
   /** A track with its album's and artists' names, read from the store. */

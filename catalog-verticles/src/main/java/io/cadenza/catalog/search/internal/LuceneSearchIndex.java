@@ -315,6 +315,23 @@ public final class LuceneSearchIndex implements SearchIndex {
   }
 
   @Override
+  public Optional<String> indexedName(ItemType type, String id) {
+    IndexSearcher searcher = acquire();
+    try {
+      TopDocs top = searcher.search(new TermQuery(Documents.key(type, id)), 1);
+      if (top.scoreDocs.length == 0) {
+        return Optional.empty();
+      }
+      return Optional.ofNullable(
+          searcher.storedFields().document(top.scoreDocs[0].doc, STORED).get(Fields.NAME));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read the search index", e);
+    } finally {
+      release(searcher);
+    }
+  }
+
+  @Override
   public int count(ItemType type) {
     IndexSearcher searcher = acquire();
     try {
