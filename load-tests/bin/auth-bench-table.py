@@ -10,10 +10,10 @@ route, rate-limit decisions). Exits 1 when the run is not a valid measurement: f
 
 import argparse
 import datetime
-import html
 import json
-import re
 import sys
+
+from gatling_tables import delta, metrics, report_rows
 
 TARGET_MS = 2.0
 
@@ -31,52 +31,10 @@ COLUMNS = {
 }
 
 
-def report_rows(index_html):
-    """Per request name, the numbers of the report's statistics table."""
-    text = open(index_html, encoding="utf-8").read()
-    rows = {}
-    for row in re.findall(r'<tr id="(?:req_[^"]*|ROOT)"[^>]*>(.*?)</tr>', text, re.S):
-        name = re.search(r'class="ellipsed-name">([^<]*)</span>', row)
-        if not name:
-            continue
-        values = {}
-        for col, value in re.findall(r'<td class="value [^"]*col-(\d+)">([^<]*)</td>', row):
-            col = int(col)
-            if col in COLUMNS:
-                value = value.replace(",", "").strip()
-                values[COLUMNS[col]] = float(value) if value not in ("", "-") else None
-        rows[html.unescape(name.group(1))] = values
-    return rows
 
 
-def metrics(path):
-    """Prometheus text as {(name, frozenset(labels)): value}."""
-    out = {}
-    try:
-        lines = open(path, encoding="utf-8").read().splitlines()
-    except OSError:
-        return out
-    for line in lines:
-        if not line or line.startswith("#"):
-            continue
-        m = re.match(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)", line)
-        if not m:
-            continue
-        labels = frozenset(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
-        try:
-            out[(m.group(1), labels)] = float(m.group(3))
-        except ValueError:
-            pass
-    return out
 
 
-def delta(before, after, name, match):
-    """Sum over series of `name` whose labels satisfy `match`, after minus before."""
-    total = 0.0
-    for (n, labels), value in after.items():
-        if n == name and match(dict(labels)):
-            total += value - before.get((n, labels), 0.0)
-    return total
 
 
 def server_mean_ms(before, after, route_match):
@@ -103,11 +61,12 @@ def main():
     parser.add_argument("--log", help="Gatling's console output, for its assertion lines")
     args = parser.parse_args()
 
-    rows = report_rows(f"{args.report}/index.html")
+    rows = report_rows(f"{args.report}/index.html", COLUMNS)
     with open(args.statuses, encoding="utf-8") as f:
         run = json.load(f)
     settings = run["settings"]
-    before, after = metrics(args.metrics_before), metrics(args.metrics_after)
+    before = metrics(args.metrics_before) or {}
+    after = metrics(args.metrics_after) or {}
     problems = []
 
     kinds = ("baseline", "auth")

@@ -14,10 +14,10 @@ failed requests, missing figures, or no Server-Timing header.
 
 import argparse
 import datetime
-import html
 import json
-import re
 import sys
+
+from gatling_tables import delta, metrics, report_rows
 
 SEARCH_TARGET_MS = 20.0
 LOOKUP_TARGET_MS = 5.0
@@ -26,52 +26,10 @@ KINDS = ("exact", "prefix", "typo", "filtered")
 COLUMNS = {2: "total", 3: "ok", 4: "ko", 7: "min", 8: "p50", 10: "p95", 11: "p99", 12: "max"}
 
 
-def report_rows(index_html):
-    """Per request name, the numbers of the report's statistics table."""
-    text = open(index_html, encoding="utf-8").read()
-    rows = {}
-    for row in re.findall(r'<tr id="(?:req_[^"]*|ROOT)"[^>]*>(.*?)</tr>', text, re.S):
-        name = re.search(r'class="ellipsed-name">([^<]*)</span>', row)
-        if not name:
-            continue
-        values = {}
-        for col, value in re.findall(r'<td class="value [^"]*col-(\d+)">([^<]*)</td>', row):
-            col = int(col)
-            if col in COLUMNS:
-                value = value.replace(",", "").strip()
-                values[COLUMNS[col]] = float(value) if value not in ("", "-") else None
-        rows[html.unescape(name.group(1))] = values
-    return rows
 
 
-def metrics(path):
-    """Prometheus text as {(name, frozenset(labels)): value}; None when the file is missing."""
-    out = {}
-    try:
-        lines = open(path, encoding="utf-8").read().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        if not line or line.startswith("#"):
-            continue
-        m = re.match(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)", line)
-        if not m:
-            continue
-        labels = frozenset(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
-        try:
-            out[(m.group(1), labels)] = float(m.group(3))
-        except ValueError:
-            pass
-    return out
 
 
-def delta(before, after, name, match):
-    """Sum over series of `name` whose labels satisfy `match`, after minus before."""
-    total = 0.0
-    for (n, labels), value in after.items():
-        if n == name and match(dict(labels)):
-            total += value - before.get((n, labels), 0.0)
-    return total
 
 
 def fmt(value, digits=0):
@@ -106,7 +64,7 @@ def main():
     parser.add_argument("--load", help="the load averages before and after (uptime lines)")
     args = parser.parse_args()
 
-    rows = report_rows(f"{args.report}/index.html")
+    rows = report_rows(f"{args.report}/index.html", COLUMNS)
     with open(args.results, encoding="utf-8") as f:
         run = json.load(f)
     settings, sample = run["settings"], run["sample"]
