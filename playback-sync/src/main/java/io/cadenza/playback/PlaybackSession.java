@@ -519,11 +519,7 @@ public final class PlaybackSession {
     }
 
     private long currentPosition() {
-      if (!playing || current == null) {
-        return positionMs;
-      }
-      long elapsed = Math.max(0, Duration.between(positionAt, now).toMillis());
-      return Math.min(current.durationMs(), positionMs + elapsed);
+      return PlaybackState.position(current, positionMs, positionAt, playing, now);
     }
 
     /** Pins the running position at now. */

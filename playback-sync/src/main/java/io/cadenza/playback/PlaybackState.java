@@ -107,6 +107,12 @@ public record PlaybackState(
    * {@code positionMs}, never past the item's end; paused, it stays.
    */
   public long positionAt(Instant now) {
+    return position(current, positionMs, positionAt, playing, now);
+  }
+
+  /** The position rule of {@link #positionAt}, for states still being built. */
+  static long position(
+      QueueItem current, long positionMs, Instant positionAt, boolean playing, Instant now) {
     if (!playing || current == null) {
       return positionMs;
     }

@@ -217,7 +217,11 @@ public final class SearchService {
                   found ->
                       found.isEmpty()
                           ? blocking(() -> index.delete(type, change.id()))
-                          : renamedBy(type, change.id(), found.get().name(), artist(found.get()))
+                          : renamedBy(
+                                  type,
+                                  change.id(),
+                                  found.get().name(),
+                                  () -> index.upsert(artist(found.get())))
                               .compose(
                                   renamed ->
                                       renamed
@@ -237,7 +241,7 @@ public final class SearchService {
                                           type,
                                           change.id(),
                                           found.get().name(),
-                                          album(found.get(), artists)))
+                                          () -> index.upsert(album(found.get(), artists))))
                               .compose(
                                   renamed ->
                                       renamed
@@ -255,18 +259,15 @@ public final class SearchService {
   }
 
   /**
-   * Indexes an artist or an album; true when it was indexed under another name before, so the
-   * albums and tracks that carry its name must be indexed again.
+   * Indexes an artist or an album with {@code upsert}; true when it was indexed under another name
+   * before, so the albums and tracks that carry its name must be indexed again.
    */
-  private Future<Boolean> renamedBy(ItemType type, String id, String name, Object indexed) {
+  private Future<Boolean> renamedBy(
+      ItemType type, String id, String name, java.util.function.LongSupplier upsert) {
     return vertx.executeBlocking(
         () -> {
           Optional<String> before = index.indexedName(type, id);
-          if (indexed instanceof IndexedArtist a) {
-            index.upsert(a);
-          } else {
-            index.upsert((IndexedAlbum) indexed);
-          }
+          upsert.getAsLong();
           return before.isPresent() && !before.get().equals(name);
         });
   }
