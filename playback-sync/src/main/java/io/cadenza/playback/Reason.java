@@ -24,5 +24,10 @@ public enum Reason {
   /** A volume command to a device that does not take them. */
   VOLUME_CONTROL_DISALLOW,
   /** A command whose values are out of range (a negative position, an empty play list). */
-  INVALID
+  INVALID,
+  /**
+   * The command carried the version it was meant for, and the state has moved on since (a Cadenza
+   * reason, for clients that must not act on a stale view).
+   */
+  VERSION_CONFLICT
 }
