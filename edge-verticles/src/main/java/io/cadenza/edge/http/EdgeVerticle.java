@@ -26,6 +26,7 @@ import io.cadenza.edge.policy.RateLimiter;
 import io.cadenza.edge.policy.SecurityHeaders;
 import io.cadenza.media.delivery.MediaRoutes;
 import io.cadenza.media.delivery.Tier;
+import io.cadenza.session.Sessions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -53,13 +54,18 @@ public final class EdgeVerticle extends VerticleBase {
   private final Infrastructure infra;
   private final MediaServices mediaServices;
   private final CatalogServices catalogServices;
+  private final Sessions sessions;
   private HttpServer server;
 
   public EdgeVerticle(
-      Infrastructure infra, MediaServices mediaServices, CatalogServices catalogServices) {
+      Infrastructure infra,
+      MediaServices mediaServices,
+      CatalogServices catalogServices,
+      Sessions sessions) {
     this.infra = infra;
     this.mediaServices = mediaServices;
     this.catalogServices = catalogServices;
+    this.sessions = sessions;
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.cadenza.edge.catalog.CatalogServices;
 import io.cadenza.edge.http.EdgeVerticle;
 import io.cadenza.edge.media.MediaServices;
 import io.cadenza.session.SessionCluster;
+import io.cadenza.session.Sessions;
 import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,6 +71,7 @@ public final class CadenzaNode {
   private Redis redis;
   private MediaServices media;
   private CatalogServices catalog;
+  private Sessions sessions;
   private String edgeDeployment;
   private int httpPort;
   private boolean stopped;
@@ -92,6 +94,11 @@ public final class CadenzaNode {
 
   public String url() {
     return "http://" + settings.http().host() + ":" + httpPort;
+  }
+
+  /** The users' playback sessions, reached from this node (after a successful start). */
+  public Sessions sessions() {
+    return sessions;
   }
 
   /** The node's catalog and search components (after a successful start). */
@@ -146,7 +153,7 @@ public final class CadenzaNode {
                         return vertx.deployVerticle(
                             () -> {
                               EdgeVerticle edge =
-                                  new EdgeVerticle(infrastructure, media, madeCatalog);
+                                  new EdgeVerticle(infrastructure, media, madeCatalog, sessions);
                               edges.add(edge);
                               return edge;
                             },
