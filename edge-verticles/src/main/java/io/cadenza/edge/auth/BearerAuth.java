@@ -54,7 +54,7 @@ public final class BearerAuth implements Handler<RoutingContext> {
   }
 
   /** The token of a Bearer header, or null when the header is absent or not Bearer. */
-  static String bearerToken(String header) {
+  public static String bearerToken(String header) {
     if (header == null) {
       return null;
     }

@@ -1,0 +1,390 @@
+package io.cadenza.edge.connect;
+
+import io.cadenza.config.error.CadenzaException;
+import io.cadenza.edge.auth.Principal;
+import io.cadenza.edge.auth.Scopes;
+import io.cadenza.playback.Command;
+import io.cadenza.playback.Device;
+import io.cadenza.playback.Outcome;
+import io.cadenza.playback.PlaybackState;
+import io.cadenza.playback.Reason;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device's socket: the hello, the device's commands, reports and time syncs, the session's
+ * states pushed to it, liveness and the bounds of {@link GatewayLimits}. Runs on the event loop of
+ * its verticle only.
+ */
+final class DeviceSocket {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceSocket.class);
+
+  private final DeviceGateway gateway;
+  private final ServerWebSocket ws;
+  private final Principal principal;
+  private final GatewayLimits limits;
+  private final String connectionId = UUID.randomUUID().toString();
+
+  private Device device;
+  private boolean welcomed;
+  private boolean closed;
+  private boolean replaced;
+  private long sentVersion = -1;
+  private JsonObject sentDevices;
+  private JsonObject pendingState;
+  private long slowSince = -1;
+  private long lastHeard;
+  private boolean heardSinceHeartbeat;
+  private int badFrames;
+  private double tokens;
+  private long tokensAt;
+  private long pingTimer = -1;
+  private long expiryTimer = -1;
+  private long helloTimer = -1;
+
+  DeviceSocket(DeviceGateway gateway, ServerWebSocket ws, Principal principal) {
+    this.gateway = gateway;
+    this.ws = ws;
+    this.principal = principal;
+    this.limits = gateway.limits();
+    this.lastHeard = gateway.nowMs();
+    this.tokens = limits.frameBurst();
+    this.tokensAt = lastHeard;
+  }
+
+  String userId() {
+    return principal.userId();
+  }
+
+  void start() {
+    ws.setWriteQueueMaxSize(limits.writeQueueBytes());
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(bytes -> onBadFrame(FrameException.bad(null, "Frames are text")));
+    ws.pongHandler(pong -> heard());
+    ws.drainHandler(v -> drained());
+    ws.exceptionHandler(failure -> LOG.debug("Device socket failed: {}", failure.toString()));
+    ws.closeHandler(v -> onClosed());
+    var vertx = gateway.vertx();
+    pingTimer = vertx.setPeriodic(limits.pingInterval().toMillis(), id -> onPingTimer());
+    helloTimer =
+        vertx.setTimer(
+            limits.helloTimeout().toMillis(),
+            id -> {
+              if (device == null) {
+                close(CloseCodes.PROTOCOL_ERROR, "hello expected");
+              }
+            });
+    long untilExpiry = principal.expiresAt().toEpochMilli() - gateway.nowMs();
+    expiryTimer =
+        vertx.setTimer(
+            Math.max(1, untilExpiry),
+            id -> close(CloseCodes.UNAUTHORIZED, "The access token expired"));
+  }
+
+  // ---- frames from the device
+
+  private void onText(String text) {
+    heard();
+    if (!admit()) {
+      return;
+    }
+    ClientFrame frame;
+    try {
+      frame = Frames.parse(text, gateway.now());
+    } catch (FrameException e) {
+      onBadFrame(e);
+      return;
+    }
+    gateway.countFrame(frame);
+    if (frame instanceof ClientFrame.TimeSync sync) {
+      long received = gateway.nowMs();
+      send(Frames.timeSync(sync.t0(), received, gateway.nowMs()));
+    } else if (frame instanceof ClientFrame.Hello hello) {
+      onHello(hello);
+    } else if (!welcomed) {
+      onBadFrame(
+          FrameException.bad(
+              frame instanceof ClientFrame.CommandFrame c ? c.id() : null,
+              "Send hello and wait for welcome first"));
+    } else if (frame instanceof ClientFrame.CommandFrame command) {
+      onCommand(command);
+    } else if (frame instanceof ClientFrame.Report report) {
+      onReport(report);
+    }
+  }
+
+  private void onHello(ClientFrame.Hello hello) {
+    if (device != null) {
+      onBadFrame(FrameException.bad(null, "This socket has said hello already"));
+      return;
+    }
+    device = hello.device();
+    gateway.vertx().cancelTimer(helloTimer);
+    gateway
+        .join(this)
+        .compose(
+            joined -> {
+              gateway.feeds().announce(userId(), device.id(), connectionId);
+              return connect();
+            })
+        .onSuccess(
+            state -> {
+              if (closed) {
+                return;
+              }
+              gateway
+                  .player()
+                  .render(state, gateway.now())
+                  .onSuccess(
+                      rendered -> {
+                        welcomed = true;
+                        sentVersion = state.version();
+                        sentDevices = gateway.player().devices(state);
+                        send(Frames.welcome(device.id(), gateway.nowMs(), rendered));
+                        send(Frames.devices(sentDevices));
+                        // A change that arrived while the welcome was made.
+                        gateway.catchUp(this);
+                      })
+                  .onFailure(this::failedToStart);
+            })
+        .onFailure(this::failedToStart);
+  }
+
+  /** Connects the device to its session; the state after it. */
+  private Future<PlaybackState> connect() {
+    return gateway
+        .apply(userId(), new Command.Connect(device), OptionalLong.empty())
+        .map(
+            outcome -> {
+              if (outcome instanceof Outcome.Accepted accepted) {
+                return accepted.state();
+              }
+              throw new IllegalStateException("The session refused the device: " + outcome);
+            });
+  }
+
+  private void failedToStart(Throwable failure) {
+    LOG.warn("Device {} of user {} could not join: {}", device.id(), userId(), failure.toString());
+    close(CloseCodes.TRY_AGAIN_LATER, "The session is not reachable; try again");
+  }
+
+  private void onCommand(ClientFrame.CommandFrame frame) {
+    if (!principal.has(Scopes.USER_MODIFY_PLAYBACK_STATE)) {
+      send(
+          Frames.error(
+              frame.id(),
+              403,
+              "INSUFFICIENT_SCOPE",
+              "Commands need the user-modify-playback-state scope"));
+      return;
+    }
+    Future<Command> command;
+    try {
+      command = gateway.player().command(frame.name(), frame.args(), device.id());
+    } catch (RuntimeException e) {
+      command = Future.failedFuture(e);
+    }
+    command
+        .compose(c -> gateway.apply(userId(), c, frame.expectedVersion()))
+        .onSuccess(outcome -> answer(frame.id(), outcome))
+        .onFailure(failure -> answerFailure(frame.id(), failure));
+  }
+
+  private void onReport(ClientFrame.Report frame) {
+    gateway
+        .apply(
+            userId(),
+            new Command.Report(device.id(), frame.itemId(), frame.kind(), frame.positionMs()),
+            OptionalLong.empty())
+        .compose(
+            outcome -> {
+              if (outcome instanceof Outcome.Accepted accepted) {
+                return gateway.player().listened(accepted.events()).map(outcome);
+              }
+              return Future.succeededFuture(outcome);
+            })
+        .onSuccess(
+            outcome -> {
+              if (outcome instanceof Outcome.Rejected rejected) {
+                send(rejection(null, rejected));
+              }
+            })
+        .onFailure(failure -> answerFailure(null, failure));
+  }
+
+  private void answer(String id, Outcome outcome) {
+    if (outcome instanceof Outcome.Accepted accepted) {
+      send(Frames.ack(id, accepted.state().version()));
+    } else {
+      send(rejection(id, (Outcome.Rejected) outcome));
+    }
+  }
+
+  private JsonObject rejection(String id, Outcome.Rejected rejected) {
+    Reason reason = rejected.reason();
+    return Frames.error(id, gateway.player().status(reason), reason.name(), rejected.message());
+  }
+
+  private void answerFailure(String id, Throwable failure) {
+    if (failure instanceof CadenzaException known) {
+      send(
+          Frames.error(
+              id,
+              known.status(),
+              known.retriable() ? "UNAVAILABLE" : "INVALID",
+              known.getMessage()));
+    } else {
+      LOG.warn("A device command failed: {}", failure.toString());
+      send(Frames.error(id, 500, "INTERNAL", "The command failed"));
+    }
+  }
+
+  private void onBadFrame(FrameException e) {
+    gateway.countBadFrame();
+    if (++badFrames > limits.maxBadFrames()) {
+      close(CloseCodes.PROTOCOL_ERROR, "Too many bad frames");
+      return;
+    }
+    send(Frames.error(e.id(), e.status(), e.reason(), e.getMessage()));
+  }
+
+  /** A token bucket of frames: false (and maybe a close) when the device sends too fast. */
+  private boolean admit() {
+    long now = gateway.nowMs();
+    tokens =
+        Math.min(
+            limits.frameBurst(), tokens + (now - tokensAt) * limits.framesPerSecond() / 1000.0);
+    tokensAt = now;
+    tokens -= 1;
+    if (tokens >= 0) {
+      return true;
+    }
+    if (tokens < -limits.frameBurst()) {
+      close(CloseCodes.RATE_LIMITED, "Too many frames");
+    } else {
+      send(Frames.error(null, 429, "RATE_LIMITED", "Too many frames; slow down"));
+    }
+    return false;
+  }
+
+  private void heard() {
+    lastHeard = gateway.nowMs();
+    heardSinceHeartbeat = true;
+  }
+
+  // ---- the session's changes
+
+  /** A new state of the session, rendered, for this socket. */
+  void deliver(long version, JsonObject state, JsonObject devices) {
+    if (!welcomed || closed || version <= sentVersion) {
+      return;
+    }
+    sentVersion = version;
+    if (!devices.equals(sentDevices)) {
+      sentDevices = devices;
+      send(Frames.devices(devices));
+    }
+    JsonObject frame = Frames.state(state);
+    if (ws.writeQueueFull()) {
+      // States are whole: a socket that cannot keep up only gets the newest when it drains.
+      pendingState = frame;
+      if (slowSince < 0) {
+        slowSince = gateway.nowMs();
+      }
+      return;
+    }
+    send(frame);
+  }
+
+  /** Another socket announced a device: if it is this one's, this socket is replaced. */
+  void announced(String deviceId, String otherConnection) {
+    if (device != null && device.id().equals(deviceId) && !connectionId.equals(otherConnection)) {
+      replaced = true;
+      close(CloseCodes.REPLACED, "Replaced by a newer socket of the same device");
+    }
+  }
+
+  private void drained() {
+    slowSince = -1;
+    if (pendingState != null) {
+      JsonObject frame = pendingState;
+      pendingState = null;
+      send(frame);
+    }
+  }
+
+  private void onPingTimer() {
+    long now = gateway.nowMs();
+    if (now - lastHeard > limits.silentTimeout().toMillis()) {
+      close(CloseCodes.SILENT, "Nothing heard from the device");
+      return;
+    }
+    if (slowSince >= 0 && now - slowSince > limits.slowCloseAfter().toMillis()) {
+      close(CloseCodes.TOO_SLOW, "Too slow to keep up");
+      return;
+    }
+    ws.writePing(Buffer.buffer("p"));
+    if (welcomed && heardSinceHeartbeat) {
+      heardSinceHeartbeat = false;
+      gateway
+          .apply(userId(), new Command.Heartbeat(device.id()), OptionalLong.empty())
+          .onSuccess(
+              outcome -> {
+                // The session no longer knows the device (restored from before it connected):
+                // announce it again.
+                if (outcome instanceof Outcome.Rejected rejected
+                    && rejected.reason() == Reason.DEVICE_NOT_FOUND
+                    && !closed) {
+                  connect();
+                }
+              });
+    }
+  }
+
+  // ---- writing and closing
+
+  private void send(JsonObject frame) {
+    if (!closed) {
+      ws.writeTextMessage(frame.encode());
+    }
+  }
+
+  void close(short code, String reason) {
+    if (closed) {
+      return;
+    }
+    gateway.countClose(code);
+    ws.close(code, reason);
+    onClosed();
+  }
+
+  private void onClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    var vertx = gateway.vertx();
+    vertx.cancelTimer(pingTimer);
+    vertx.cancelTimer(expiryTimer);
+    vertx.cancelTimer(helloTimer);
+    gateway.leave(this);
+    if (device != null && !replaced) {
+      gateway
+          .apply(userId(), new Command.Disconnect(device.id()), OptionalLong.empty())
+          .onFailure(
+              failure ->
+                  LOG.info(
+                      "Device {} of user {} left, and its session could not be told: {}",
+                      device.id(),
+                      userId(),
+                      failure.toString()));
+    }
+  }
+}
