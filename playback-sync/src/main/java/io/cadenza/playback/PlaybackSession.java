@@ -492,9 +492,12 @@ public final class PlaybackSession {
           leave(device.id());
         }
       }
-      if (pending != null && pending.requestedAt().plus(transferTimeout).isBefore(now)) {
+      if (pending != null
+          && !pending.timedOut()
+          && pending.requestedAt().plus(transferTimeout).isBefore(now)) {
+        // Told once; the transfer stays, marked, until the target reports or another replaces it.
         events.add(new Event.TransferUnconfirmed(pending.deviceId(), pending.requestedAt(), 0));
-        pending = null;
+        pending = pending.timedOutNow();
       }
       return null;
     }

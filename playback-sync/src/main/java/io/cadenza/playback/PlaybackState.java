@@ -30,7 +30,8 @@ import java.util.Optional;
  * @param playing whether the position runs on
  * @param shuffle whether {@code order} is shuffled
  * @param repeat the repeat mode
- * @param pendingTransfer a transfer the target device has not confirmed yet, or null
+ * @param pendingTransfer a transfer the target device has not confirmed yet (possibly timed out),
+ *     or null
  */
 public record PlaybackState(
     String userId,
@@ -51,13 +52,29 @@ public record PlaybackState(
     PendingTransfer pendingTransfer) {
 
   /**
-   * A transfer waiting for the target's first report.
+   * A transfer waiting for the target's first report. It stays after its timeout, marked {@code
+   * timedOut}, so every device and the player API can show that the target never confirmed, until
+   * the target reports after all (late confirmation), another transfer replaces it, or the target
+   * leaves.
    *
    * @param deviceId the target
    * @param fromDeviceId the device that played before, or null
    * @param requestedAt when the transfer was made
+   * @param timedOut whether the target let the transfer's timeout pass without reporting
    */
-  public record PendingTransfer(String deviceId, String fromDeviceId, Instant requestedAt) {}
+  public record PendingTransfer(
+      String deviceId, String fromDeviceId, Instant requestedAt, boolean timedOut) {
+
+    /** A transfer just made, within its timeout. */
+    public PendingTransfer(String deviceId, String fromDeviceId, Instant requestedAt) {
+      this(deviceId, fromDeviceId, requestedAt, false);
+    }
+
+    /** The same transfer, its timeout passed. */
+    PendingTransfer timedOutNow() {
+      return new PendingTransfer(deviceId, fromDeviceId, requestedAt, true);
+    }
+  }
 
   public PlaybackState {
     Objects.requireNonNull(userId, "userId");

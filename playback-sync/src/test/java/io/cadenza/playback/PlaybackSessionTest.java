@@ -150,8 +150,32 @@ class PlaybackSessionTest {
     Outcome.Accepted early = ok(tick());
     assertThat(early.events()).isEmpty();
     later(4_000);
+    long before = state.version();
     Outcome.Accepted late = ok(tick());
     assertThat(late.events()).anyMatch(e -> e instanceof Event.TransferUnconfirmed);
+    assertThat(state.version()).isEqualTo(before + 1);
+    assertThat(state.pendingTransfer().deviceId()).isEqualTo("speaker");
+    assertThat(state.pendingTransfer().timedOut()).isTrue();
+  }
+
+  @Test
+  void aTimedOutTransferIsToldOnceAndALateReportStillConfirmsIt() {
+    connect("phone");
+    connect("speaker");
+    ok(play("phone", 0, 0));
+    ok(new Command.Transfer("speaker", true));
+    later(10_000);
+    ok(tick());
+    long version = state.version();
+    later(1_000);
+    Outcome.Accepted again = ok(tick());
+    assertThat(again.events()).isEmpty();
+    assertThat(state.version()).isEqualTo(version);
+
+    Outcome.Accepted confirmed =
+        ok(new Command.Report("speaker", ONE.itemId(), Command.ReportKind.STARTED, 11_000));
+    assertThat(confirmed.events())
+        .contains(new Event.TransferConfirmed("speaker", state.version()));
     assertThat(state.pendingTransfer()).isNull();
   }
 

@@ -3,6 +3,8 @@ package io.cadenza.edge.http;
 import io.cadenza.config.error.CadenzaException;
 import io.cadenza.config.error.RetriableException;
 import io.cadenza.edge.oauth.OAuthException;
+import io.cadenza.edge.player.PlayerErrors;
+import io.cadenza.edge.player.PlayerException;
 import io.cadenza.edge.policy.SecurityHeaders;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
@@ -159,6 +161,16 @@ public final class ErrorResponses {
     Throwable failure = ctx.failure();
     if (failure instanceof OAuthException oauth) {
       writeOAuth(ctx, oauth);
+      return;
+    }
+    if (failure instanceof PlayerException player) {
+      // Spotify's player error: the error object with its reason (NO_ACTIVE_DEVICE, ...).
+      if (!ctx.response().ended() && !ctx.response().headWritten()) {
+        ctx.response()
+            .setStatusCode(player.status())
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(PlayerErrors.body(player).encode());
+      }
       return;
     }
     if (failure != null && !(failure instanceof CadenzaException) && overloaded(failure)) {
