@@ -22,6 +22,7 @@ public record CadenzaSettings(
     Health health,
     Media media,
     Search search,
+    Session session,
     com.typesafe.config.Config hocon) {
 
   /** Identity and life-cycle budgets of this node. */
@@ -87,8 +88,12 @@ public record CadenzaSettings(
   /** The clustered event bus listener. */
   public record EventBus(String host, int port) {}
 
-  /** Akka Artery address and seed nodes. */
-  public record Akka(String host, int port, List<String> seedNodes) {}
+  /**
+   * Akka Artery address and seed nodes, and how long the split-brain resolver waits for the
+   * membership to be stable before it downs unreachable members ({@code stable-after}; also the
+   * margin sharding waits before it moves the shards of a removed member).
+   */
+  public record Akka(String host, int port, List<String> seedNodes, Duration stableAfter) {}
 
   /** Accounts and tokens. */
   public record Auth(
@@ -159,4 +164,17 @@ public record CadenzaSettings(
    * worker at once on a node (more get 503 at once).
    */
   public record Search(java.nio.file.Path indexDir, int rebuildScans, int maxInFlight) {}
+
+  /**
+   * The users' playback sessions: how long a device may stay silent before it goes offline, how
+   * long a transfer waits for the target's confirmation, how often a session checks both, how long
+   * a session stays in memory without messages, and how long the edge waits for a session's answer
+   * (longer is a 503).
+   */
+  public record Session(
+      Duration deviceTimeout,
+      Duration transferTimeout,
+      Duration tickInterval,
+      Duration passivateAfter,
+      Duration askTimeout) {}
 }

@@ -133,7 +133,11 @@ public final class SettingsLoader {
             new CadenzaSettings.Akka(
                 r.host("cadenza.cluster.akka.host"),
                 r.port("cadenza.cluster.akka.port"),
-                r.list("cadenza.cluster.akka.seed-nodes", 0, r::akkaAddress)));
+                r.list("cadenza.cluster.akka.seed-nodes", 0, r::akkaAddress),
+                r.duration(
+                    "cadenza.cluster.akka.stable-after",
+                    Duration.ofSeconds(1),
+                    Duration.ofMinutes(5))));
     var auth = auth(r);
     var edge =
         new CadenzaSettings.Edge(
@@ -164,8 +168,37 @@ public final class SettingsLoader {
             java.nio.file.Path.of(r.nonBlank("cadenza.search.index-dir")).toAbsolutePath(),
             r.intIn("cadenza.search.rebuild-scans", 1, 64),
             r.intIn("cadenza.search.max-in-flight", 1, 100_000));
+    var session = session(r);
     return new CadenzaSettings(
-        node, http, cql, kafka, redis, cluster, auth, edge, health, media, search, config);
+        node, http, cql, kafka, redis, cluster, auth, edge, health, media, search, session, config);
+  }
+
+  private static CadenzaSettings.Session session(Reader r) {
+    Duration tick =
+        r.duration("cadenza.session.tick-interval", Duration.ofMillis(50), Duration.ofMinutes(1));
+    Duration deviceTimeout =
+        r.duration("cadenza.session.device-timeout", Duration.ofSeconds(1), Duration.ofHours(1));
+    if (deviceTimeout.compareTo(tick) < 0) {
+      throw new InvalidSettingException(
+          "cadenza.session.device-timeout",
+          "must not be shorter than cadenza.session.tick-interval (" + tick + ")",
+          r.rawOf("cadenza.session.device-timeout"));
+    }
+    Duration passivateAfter =
+        r.duration("cadenza.session.passivate-after", Duration.ofSeconds(1), Duration.ofDays(1));
+    if (passivateAfter.compareTo(tick) < 0) {
+      throw new InvalidSettingException(
+          "cadenza.session.passivate-after",
+          "must not be shorter than cadenza.session.tick-interval (" + tick + ")",
+          r.rawOf("cadenza.session.passivate-after"));
+    }
+    return new CadenzaSettings.Session(
+        deviceTimeout,
+        r.duration(
+            "cadenza.session.transfer-timeout", Duration.ofMillis(100), Duration.ofMinutes(10)),
+        tick,
+        passivateAfter,
+        r.duration("cadenza.session.ask-timeout", Duration.ofMillis(100), Duration.ofMinutes(1)));
   }
 
   private static CadenzaSettings.Auth auth(Reader r) {

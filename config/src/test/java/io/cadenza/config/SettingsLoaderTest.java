@@ -171,6 +171,65 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void splitBrainResolverKeepsTheOldestAndItsStableAfterIsConfigurable() {
+    CadenzaSettings s = load(Map.of(), Map.of());
+    assertThat(s.cluster().akka().stableAfter()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.hocon().getString("akka.cluster.split-brain-resolver.active-strategy"))
+        .isEqualTo("keep-oldest");
+    assertThat(s.hocon().getBoolean("akka.cluster.split-brain-resolver.keep-oldest.down-if-alone"))
+        .isTrue();
+    assertThat(s.hocon().getDuration("akka.cluster.split-brain-resolver.stable-after"))
+        .isEqualTo(Duration.ofSeconds(2));
+    CadenzaSettings slower = load(Map.of("CADENZA_AKKA_STABLE_AFTER", "7s"), Map.of());
+    assertThat(slower.cluster().akka().stableAfter()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(slower.hocon().getDuration("akka.cluster.split-brain-resolver.stable-after"))
+        .isEqualTo(Duration.ofSeconds(7));
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.cluster.akka.stable-after", "100ms")))
+        .hasMessageContaining("cadenza.cluster.akka.stable-after");
+  }
+
+  @Test
+  void sessionJsonTypesReachAkkasJacksonSerializer() {
+    CadenzaSettings s = load(Map.of(), Map.of());
+    assertThat(s.hocon().getStringList("akka.serialization.jackson.jackson-modules"))
+        .contains("io.cadenza.session.SessionJsonModule");
+    assertThat(s.hocon().getString("akka.cluster.sharding.passivate-idle-entity-after"))
+        .isEqualTo("off");
+  }
+
+  @Test
+  void sessionSettingsHaveTheirDefaults() {
+    CadenzaSettings.Session session = load(Map.of(), Map.of()).session();
+    assertThat(session)
+        .isEqualTo(
+            new CadenzaSettings.Session(
+                Duration.ofSeconds(45),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(2),
+                Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void sessionSettingsAreValidated() {
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.session.ask-timeout", "1ms")))
+        .hasMessageContaining("cadenza.session.ask-timeout");
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.session.tick-interval", "later")))
+        .hasMessageContaining("cadenza.session.tick-interval");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    Map.of(
+                        "cadenza.session.tick-interval", "10s",
+                        "cadenza.session.device-timeout", "5s")))
+        .hasMessageContaining("cadenza.session.device-timeout")
+        .hasMessageContaining("tick-interval");
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.session.passivate-after", "0s")))
+        .hasMessageContaining("cadenza.session.passivate-after");
+  }
+
+  @Test
   void signingKeysAreRequiredAndTheirSecretsNeverEchoed() {
     assertThatThrownBy(() -> load(Map.of("CADENZA_AUTH_SIGNING_KEYS", ""), Map.of()))
         .isInstanceOf(InvalidSettingException.class)
