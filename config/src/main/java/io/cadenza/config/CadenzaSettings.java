@@ -23,6 +23,7 @@ public record CadenzaSettings(
     Media media,
     Search search,
     Session session,
+    Connect connect,
     com.typesafe.config.Config hocon) {
 
   /** Identity and life-cycle budgets of this node. */
@@ -177,4 +178,28 @@ public record CadenzaSettings(
       Duration tickInterval,
       Duration passivateAfter,
       Duration askTimeout) {}
+
+  /**
+   * The bounds of one device socket of the WebSocket gateway.
+   *
+   * @param maxFrameBytes the largest message a device may send (larger: close 1009)
+   * @param helloTimeout how long a new socket may take to send {@code hello}
+   * @param pingInterval how often the server pings a socket and reports the device's heartbeat
+   * @param silentTimeout a device not heard of (frames or pongs) for longer is closed (4002)
+   * @param maxBadFrames bad frames answered with error frames before the socket is closed (4000)
+   * @param framesPerSecond the sustained frame rate a device may send
+   * @param frameBurst the burst above it; twice the burst over it closes the socket (4029)
+   * @param writeQueueBytes bytes waiting to be written before a socket counts as slow
+   * @param slowCloseAfter how long a socket may stay slow before it is closed (4008)
+   */
+  public record Connect(
+      int maxFrameBytes,
+      Duration helloTimeout,
+      Duration pingInterval,
+      Duration silentTimeout,
+      int maxBadFrames,
+      int framesPerSecond,
+      int frameBurst,
+      int writeQueueBytes,
+      Duration slowCloseAfter) {}
 }

@@ -169,8 +169,34 @@ public final class SettingsLoader {
             r.intIn("cadenza.search.rebuild-scans", 1, 64),
             r.intIn("cadenza.search.max-in-flight", 1, 100_000));
     var session = session(r);
+    var connect = connect(r);
     return new CadenzaSettings(
-        node, http, cql, kafka, redis, cluster, auth, edge, health, media, search, session, config);
+        node, http, cql, kafka, redis, cluster, auth, edge, health, media, search, session, connect,
+        config);
+  }
+
+  private static CadenzaSettings.Connect connect(Reader r) {
+    Duration ping =
+        r.duration("cadenza.connect.ping-interval", Duration.ofMillis(100), Duration.ofMinutes(5));
+    Duration silent =
+        r.duration("cadenza.connect.silent-timeout", Duration.ofMillis(200), Duration.ofHours(1));
+    if (silent.compareTo(ping) <= 0) {
+      throw new InvalidSettingException(
+          "cadenza.connect.silent-timeout",
+          "must be longer than cadenza.connect.ping-interval (" + ping + ")",
+          r.rawOf("cadenza.connect.silent-timeout"));
+    }
+    return new CadenzaSettings.Connect(
+        (int) r.bytes("cadenza.connect.max-frame-bytes", 1024, 1024 * 1024),
+        r.duration("cadenza.connect.hello-timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
+        ping,
+        silent,
+        r.intIn("cadenza.connect.max-bad-frames", 0, 10_000),
+        r.intIn("cadenza.connect.frames-per-second", 1, 100_000),
+        r.intIn("cadenza.connect.frame-burst", 1, 100_000),
+        (int) r.bytes("cadenza.connect.write-queue-bytes", 1024, 64L * 1024 * 1024),
+        r.duration(
+            "cadenza.connect.slow-close-after", Duration.ofMillis(100), Duration.ofMinutes(10)));
   }
 
   private static CadenzaSettings.Session session(Reader r) {

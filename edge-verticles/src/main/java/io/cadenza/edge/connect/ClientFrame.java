@@ -16,7 +16,8 @@ sealed interface ClientFrame {
       implements ClientFrame {}
 
   /** What the active device reports of its playing. */
-  record Report(String itemId, Command.ReportKind kind, long positionMs) implements ClientFrame {}
+  record Report(String id, String itemId, Command.ReportKind kind, long positionMs)
+      implements ClientFrame {}
 
   /** The first half of a time-sync exchange: the client's clock at send. */
   record TimeSync(double t0) implements ClientFrame {}

@@ -1,5 +1,6 @@
 package io.cadenza.edge.connect;
 
+import io.cadenza.config.CadenzaSettings;
 import io.cadenza.edge.auth.AccessTokens;
 import io.cadenza.edge.auth.BearerAuth;
 import io.cadenza.edge.auth.Principal;
@@ -40,7 +41,7 @@ public final class DeviceGateway {
   private final Sessions sessions;
   private final SessionFeeds feeds;
   private final DevicePlayer player;
-  private final GatewayLimits limits;
+  private final CadenzaSettings.Connect limits;
   private final Clock clock;
   private final MeterRegistry metrics;
   private final Map<String, UserDevices> users = new HashMap<>();
@@ -51,7 +52,7 @@ public final class DeviceGateway {
       Sessions sessions,
       SessionFeeds feeds,
       DevicePlayer player,
-      GatewayLimits limits,
+      CadenzaSettings.Connect limits,
       Clock clock,
       MeterRegistry metrics) {
     this.vertx = vertx;
@@ -202,7 +203,7 @@ public final class DeviceGateway {
     return player;
   }
 
-  GatewayLimits limits() {
+  CadenzaSettings.Connect limits() {
     return limits;
   }
 

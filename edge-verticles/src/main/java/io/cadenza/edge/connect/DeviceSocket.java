@@ -1,5 +1,6 @@
 package io.cadenza.edge.connect;
 
+import io.cadenza.config.CadenzaSettings;
 import io.cadenza.config.error.CadenzaException;
 import io.cadenza.edge.auth.Principal;
 import io.cadenza.edge.auth.Scopes;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One device's socket: the hello, the device's commands, reports and time syncs, the session's
- * states pushed to it, liveness and the bounds of {@link GatewayLimits}. Runs on the event loop of
- * its verticle only.
+ * states pushed to it, liveness and the bounds of {@code cadenza.connect}. Runs on the event loop
+ * of its verticle only.
  */
 final class DeviceSocket {
 
@@ -29,7 +30,7 @@ final class DeviceSocket {
   private final DeviceGateway gateway;
   private final ServerWebSocket ws;
   private final Principal principal;
-  private final GatewayLimits limits;
+  private final CadenzaSettings.Connect limits;
   private final String connectionId = UUID.randomUUID().toString();
 
   private Device device;
@@ -37,6 +38,7 @@ final class DeviceSocket {
   private boolean closed;
   private boolean replaced;
   private long sentVersion = -1;
+  private String activeDeviceId;
   private JsonObject sentDevices;
   private JsonObject pendingState;
   private long slowSince = -1;
@@ -146,6 +148,7 @@ final class DeviceSocket {
                       rendered -> {
                         welcomed = true;
                         sentVersion = state.version();
+                        activeDeviceId = state.activeDeviceId();
                         sentDevices = gateway.player().devices(state);
                         send(Frames.welcome(device.id(), gateway.nowMs(), rendered));
                         send(Frames.devices(sentDevices));
@@ -185,9 +188,16 @@ final class DeviceSocket {
               "Commands need the user-modify-playback-state scope"));
       return;
     }
+    JsonObject args = frame.args();
+    if ("play".equals(frame.name())
+        && activeDeviceId == null
+        && args.getValue("device_id") == null) {
+      // Play on a device while none is active plays there (a device's own play button).
+      args = args.copy().put("device_id", device.id());
+    }
     Future<Command> command;
     try {
-      command = gateway.player().command(frame.name(), frame.args(), device.id());
+      command = gateway.player().command(frame.name(), args);
     } catch (RuntimeException e) {
       command = Future.failedFuture(e);
     }
@@ -213,10 +223,12 @@ final class DeviceSocket {
         .onSuccess(
             outcome -> {
               if (outcome instanceof Outcome.Rejected rejected) {
-                send(rejection(null, rejected));
+                send(rejection(frame.id(), rejected));
+              } else if (frame.id() != null) {
+                send(Frames.ack(frame.id(), ((Outcome.Accepted) outcome).state().version()));
               }
             })
-        .onFailure(failure -> answerFailure(null, failure));
+        .onFailure(failure -> answerFailure(frame.id(), failure));
   }
 
   private void answer(String id, Outcome outcome) {
@@ -287,6 +299,8 @@ final class DeviceSocket {
       return;
     }
     sentVersion = version;
+    JsonObject active = state.getJsonObject("device");
+    activeDeviceId = active == null ? null : active.getString("id");
     if (!devices.equals(sentDevices)) {
       sentDevices = devices;
       send(Frames.devices(devices));

@@ -58,7 +58,7 @@ final class Frames {
     return switch (name) {
       case "hello" -> hello(json, now);
       case "command" -> command(json, id);
-      case "report" -> report(json);
+      case "report" -> report(json, id);
       case "time_sync" -> new ClientFrame.TimeSync(number(json, "t0", null));
       default ->
           throw new FrameException(id, 400, UNKNOWN_TYPE, "Unknown frame type: " + clip(name));
@@ -124,24 +124,24 @@ final class Frames {
         id, name, args == null ? new JsonObject() : (JsonObject) args, expected);
   }
 
-  private static ClientFrame.Report report(JsonObject json) {
+  private static ClientFrame.Report report(JsonObject json, String id) {
     String reason = string(json, "reason", null);
     Command.ReportKind kind;
     try {
       kind = Command.ReportKind.valueOf(reason == null ? "" : reason.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw FrameException.bad(
-          null, "report.reason is one of started, progress, paused, completed, skipped");
+          id, "report.reason is one of started, progress, paused, completed, skipped");
     }
     String itemId = string(json, "item_id", null);
     if (itemId == null || itemId.isBlank() || itemId.length() > MAX_COMMAND_ID) {
-      throw FrameException.bad(null, "report.item_id names the item of the state being played");
+      throw FrameException.bad(id, "report.item_id names the item of the state being played");
     }
     long position = integer(json, "position_ms", null, -1);
     if (position < 0) {
-      throw FrameException.bad(null, "report.position_ms is a non-negative integer");
+      throw FrameException.bad(id, "report.position_ms is a non-negative integer");
     }
-    return new ClientFrame.Report(itemId, kind, position);
+    return new ClientFrame.Report(id, itemId, kind, position);
   }
 
   /** The command id, a string or an integer, as a string; null when absent or unusable. */

@@ -14,11 +14,18 @@ import io.cadenza.edge.auth.BearerAuth;
 import io.cadenza.edge.auth.Principal;
 import io.cadenza.edge.auth.Scopes;
 import io.cadenza.edge.catalog.CatalogServices;
+import io.cadenza.edge.connect.DeviceGateway;
+import io.cadenza.edge.connect.DevicePlayer;
+import io.cadenza.edge.connect.SessionFeeds;
 import io.cadenza.edge.health.ReadinessChecks;
 import io.cadenza.edge.media.MediaServices;
 import io.cadenza.edge.media.MediaUpload;
 import io.cadenza.edge.node.Infrastructure;
 import io.cadenza.edge.openapi.OpenApi;
+import io.cadenza.edge.player.ListeningEvents;
+import io.cadenza.edge.player.PlayerCatalog;
+import io.cadenza.edge.player.PlayerCommands;
+import io.cadenza.edge.player.PlayerJson;
 import io.cadenza.edge.policy.BodyLimits;
 import io.cadenza.edge.policy.Cors;
 import io.cadenza.edge.policy.RateLimitHandler;
@@ -83,7 +90,10 @@ public final class EdgeVerticle extends VerticleBase {
                           .setPort(infra.settings().http().port())
                           .setCompressionSupported(false)
                           .setMaxInitialLineLength(8192)
-                          .setMaxHeaderSize(16384));
+                          .setMaxHeaderSize(16384)
+                          // Device sockets: one frame or message larger than this closes with 1009.
+                          .setMaxWebSocketFrameSize(infra.settings().connect().maxFrameBytes())
+                          .setMaxWebSocketMessageSize(infra.settings().connect().maxFrameBytes()));
               return server
                   .invalidRequestHandler(ErrorResponses::invalidRequest)
                   .requestHandler(
@@ -172,6 +182,12 @@ public final class EdgeVerticle extends VerticleBase {
         .handler(SecurityHeaders.forHtml())
         .handler(perAddress)
         .handler(signIn::deviceDecision);
+
+    // The device WebSocket gateway: its own authentication (a header, or access_token for
+    // browsers, which cannot set one on a WebSocket), and per-socket frame limits.
+    if (sessions != null) { // until the session cluster is wired into the node
+      router.get("/v1/connect").handler(deviceGateway(accounts)::handle);
+    }
 
     // The Spotify-shaped Web API: every /v1 call carries a valid token and is rate limited.
     router.route("/v1/*").handler(bearer).handler(perPrincipal);
@@ -267,6 +283,24 @@ public final class EdgeVerticle extends VerticleBase {
 
     ErrorResponses.mount(router);
     return router;
+  }
+
+  /** The device sockets of this verticle, on the node's sessions and the player's pieces. */
+  private DeviceGateway deviceGateway(Accounts accounts) {
+    PlayerCatalog catalog = PlayerCatalog.of(catalogServices.repository(), catalogServices.reads());
+    ListeningEvents listening = new ListeningEvents(infra.kafkaProducer());
+    return new DeviceGateway(
+        vertx,
+        accounts.accessTokens(),
+        sessions,
+        new SessionFeeds(vertx),
+        DevicePlayer.of(
+            new PlayerJson(catalog, infra.settings().http().publicUrl()),
+            PlayerCommands.create(catalog),
+            listening::publish),
+        infra.settings().connect(),
+        Clock.systemUTC(),
+        infra.metrics());
   }
 
   /**

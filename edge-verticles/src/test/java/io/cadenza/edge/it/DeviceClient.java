@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A device on the WebSocket gateway for integration tests: connects with a token, sends frames,
- * and keeps every frame received, each with the time it arrived, for blocking waits.
+ * A device on the WebSocket gateway for integration tests: connects with a token, sends frames, and
+ * keeps every frame received, each with the time it arrived, for blocking waits.
  */
 public final class DeviceClient implements AutoCloseable {
 
@@ -82,8 +82,9 @@ public final class DeviceClient implements AutoCloseable {
     send(new JsonObject().put("type", "command").put("id", id).put("name", name).put("args", args));
     return await(
             null,
-            f -> id.equals(f.getString("id"))
-                && ("ack".equals(f.getString("type")) || "error".equals(f.getString("type"))),
+            f ->
+                id.equals(f.getString("id"))
+                    && ("ack".equals(f.getString("type")) || "error".equals(f.getString("type"))),
             Duration.ofSeconds(15))
         .frame();
   }
@@ -120,8 +121,7 @@ public final class DeviceClient implements AutoCloseable {
 
   /** Waits for a state frame whose version is at least {@code version}. */
   public Received awaitState(long version, Duration timeout) throws InterruptedException {
-    return await(
-        "state", f -> f.getJsonObject("state").getLong("version") >= version, timeout);
+    return await("state", f -> f.getJsonObject("state").getLong("version") >= version, timeout);
   }
 
   /** The close code the server sent, waiting up to the timeout. */
