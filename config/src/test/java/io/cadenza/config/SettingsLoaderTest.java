@@ -230,6 +230,39 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void connectSettingsHaveTheirDefaults() {
+    assertThat(load(Map.of(), Map.of()).connect())
+        .isEqualTo(
+            new CadenzaSettings.Connect(
+                16 * 1024,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(45),
+                10,
+                20,
+                40,
+                256 * 1024,
+                Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void connectSettingsAreValidated() {
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.connect.max-frame-bytes", "10")))
+        .hasMessageContaining("cadenza.connect.max-frame-bytes");
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.connect.frame-burst", "0")))
+        .hasMessageContaining("cadenza.connect.frame-burst");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    Map.of(
+                        "cadenza.connect.ping-interval", "30s",
+                        "cadenza.connect.silent-timeout", "20s")))
+        .hasMessageContaining("cadenza.connect.silent-timeout")
+        .hasMessageContaining("ping-interval");
+  }
+
+  @Test
   void signingKeysAreRequiredAndTheirSecretsNeverEchoed() {
     assertThatThrownBy(() -> load(Map.of("CADENZA_AUTH_SIGNING_KEYS", ""), Map.of()))
         .isInstanceOf(InvalidSettingException.class)

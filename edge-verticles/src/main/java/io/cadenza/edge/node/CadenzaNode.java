@@ -190,7 +190,9 @@ public final class CadenzaNode {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.getNetworkConfig().setPort(hz.port()).setPortAutoIncrement(true);
-    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(hz.host());
+    // The member's own address, taken as it is: interface matching would refuse a loopback alias
+    // such as 127.0.0.2 (the loopback interface lists only 127.0.0.1).
+    config.setProperty("hazelcast.local.localAddress", hz.host());
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
