@@ -331,8 +331,8 @@ class CqlLeaseIT {
     AtomicReference<Optional<Throwable>> lost = new AtomicReference<>();
     assertThat(result(d.acquire(lost::set))).isTrue();
 
-    extraSessions.get(0).close();
     long cutAt = System.nanoTime();
+    extraSessions.get(0).closeAsync();
     assertThat(d.checkLease()).isTrue();
 
     await().atMost(TTL.plusSeconds(2)).until(() -> lost.get() != null);
