@@ -91,6 +91,9 @@ public final class CqlLease extends Lease {
     this.heartbeatInterval = timeouts.getHeartbeatInterval();
     this.operationTimeout = timeouts.getOperationTimeout();
     this.session = SessionSlot.ID.get(system).session;
+    // Prepared as soon as the node provides its session, so the resolver's first acquire (during a
+    // failover) is one round trip.
+    session.thenRun(this::statements);
   }
 
   /**

@@ -147,7 +147,13 @@ class TwoNodeFailoverIT {
     LOG.info(
         "Entity {} answered from the survivor {} ms after the kill.", probe, failover.toMillis());
 
-    assertThat(failover).isLessThan(Duration.ofSeconds(10));
+    // Measured here: 9.8-10.6 s in three runs, this being the slowest case: failure detection (5-6
+    // s),
+    // stable-after (1 s), acquire-delay-for-minority (1 s, the survivor is not the lowest address),
+    // the lease (one LWT), removal and sharding's down-removal-margin (1 s), and the shard
+    // coordinator moving off the killed oldest node. The bound leaves room for a loaded machine;
+    // a survivor that downs itself (keep-oldest here) never answers at all.
+    assertThat(failover).isLessThan(Duration.ofSeconds(13));
     for (String id : onChild) {
       assertThat(where(id, Duration.ofSeconds(5))).isEqualTo(survivorAddress);
     }
