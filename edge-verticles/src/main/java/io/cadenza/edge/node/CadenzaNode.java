@@ -14,6 +14,7 @@ import io.cadenza.edge.catalog.CatalogServices;
 import io.cadenza.edge.connect.EventBusSessionListener;
 import io.cadenza.edge.http.EdgeVerticle;
 import io.cadenza.edge.media.MediaServices;
+import io.cadenza.session.CqlLease;
 import io.cadenza.session.CqlSessionStore;
 import io.cadenza.session.SessionCluster;
 import io.cadenza.session.Sessions;
@@ -264,6 +265,9 @@ public final class CadenzaNode {
   private Void migrate() {
     new CqlMigrations(cql, settings.cql())
         .apply(CqlMigrations.fromClasspath(CqlMigrations.BUILT_IN));
+    // The split-brain resolver's lease lives in ScyllaDB: until it has the session, a node that
+    // loses a peer cannot take the lease and downs itself.
+    CqlLease.provideSession(sessionCluster.system(), cql);
     return null;
   }
 
