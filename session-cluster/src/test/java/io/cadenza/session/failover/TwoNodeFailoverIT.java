@@ -147,10 +147,10 @@ class TwoNodeFailoverIT {
     LOG.info(
         "Entity {} answered from the survivor {} ms after the kill.", probe, failover.toMillis());
 
-    // Measured here: 9.8-10.6 s in three runs, this being the slowest case: failure detection (5-6
-    // s),
-    // stable-after (1 s), acquire-delay-for-minority (1 s, the survivor is not the lowest address),
-    // the lease (one LWT), removal and sharding's down-removal-margin (1 s), and the shard
+    // The slowest case: failure detection (3-4 s with acceptable-heartbeat-pause = 2s),
+    // stable-after (1 s), acquire-delay-for-minority (500 ms, the survivor is not the lowest
+    // address), the lease (one LWT), removal and sharding's down-removal-margin (1 s), and the
+    // shard
     // coordinator moving off the killed oldest node. The bound leaves room for a loaded machine;
     // a survivor that downs itself (keep-oldest here) never answers at all.
     assertThat(failover).isLessThan(Duration.ofSeconds(13));
