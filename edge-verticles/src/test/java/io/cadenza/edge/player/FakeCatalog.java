@@ -14,7 +14,7 @@ import java.util.Optional;
 public final class FakeCatalog implements PlayerCatalog {
 
   public final Map<String, Track> tracks = new LinkedHashMap<>();
-  final Map<String, List<Track>> albums = new LinkedHashMap<>();
+  public final Map<String, List<Track>> albums = new LinkedHashMap<>();
   final Map<String, List<Track>> artists = new LinkedHashMap<>();
   final List<List<String>> objectReads = new ArrayList<>();
 
