@@ -186,15 +186,13 @@ public final class EdgeVerticle extends VerticleBase {
         .handler(perAddress)
         .handler(signIn::deviceDecision);
 
-    // The device WebSocket gateway: its own authentication (a header, or access_token for
-    // browsers, which cannot set one on a WebSocket), and per-socket frame limits.
     // The player API, the device sockets and the speaker API share the player's pieces and one
-    // feed of session changes per user.
-    Player player = sessions == null ? null : player(media); // until the node has sessions
-    if (player != null) {
-      router.get("/v1/connect").handler(deviceGateway(accounts, player)::handle);
-      player.speaker().mount(router, bearer, perPrincipal, body);
-    }
+    // feed of session changes per user. The device WebSocket gateway: its own authentication (a
+    // header, or access_token for browsers, which cannot set one on a WebSocket), and per-socket
+    // frame limits. The speaker API (Cadenza extension): bearer tokens, rate limited per user.
+    Player player = player(media);
+    router.get("/v1/connect").handler(deviceGateway(accounts, player)::handle);
+    player.speaker().mount(router, bearer, perPrincipal, body);
 
     // The Spotify-shaped Web API: every /v1 call carries a valid token and is rate limited.
     router.route("/v1/*").handler(bearer).handler(perPrincipal);
@@ -270,9 +268,7 @@ public final class EdgeVerticle extends VerticleBase {
         .respond(this::suggest);
     router.get("/v1/search").handler(contract.validate("search")).respond(this::search);
     // The player (issue 6): the user's playback session in Spotify's shapes.
-    if (player != null) {
-      player.api().mount(router, body);
-    }
+    player.api().mount(router, body);
     // The rest of the Spotify-shaped API: 501 after the checks the real endpoints will make.
     Planned.mount(router);
 
