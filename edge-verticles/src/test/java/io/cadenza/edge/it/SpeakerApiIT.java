@@ -202,12 +202,11 @@ class SpeakerApiIT {
                 .put("name", "play")
                 .put("args", new JsonObject().put("context_uri", album.albumUri())));
     assertThat(played.status()).as(played.body()).isEqualTo(200);
-    JsonObject state =
-        speaker(owner, "GET", "/speaker/v1/state?device_id=kitchen", null)
-            .json()
-            .getJsonObject("state");
-    String itemId = state.getString("item_id");
+    Response current = speaker(owner, "GET", "/speaker/v1/state?device_id=kitchen", null);
+    JsonObject state = current.json().getJsonObject("state");
+    assertThat(state.getValue("device")).as(played.body() + " then " + current.body()).isNotNull();
     assertThat(state.getJsonObject("device").getString("id")).isEqualTo("kitchen");
+    String itemId = state.getString("item_id");
 
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
       Response report =
