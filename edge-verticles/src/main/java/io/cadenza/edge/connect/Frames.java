@@ -65,7 +65,7 @@ final class Frames {
     };
   }
 
-  private static ClientFrame.Hello hello(JsonObject json, Instant now) {
+  static ClientFrame.Hello hello(JsonObject json, Instant now) {
     if (!(json.getValue("device") instanceof JsonObject device)) {
       throw FrameException.bad(null, "hello needs a device object");
     }
@@ -93,7 +93,7 @@ final class Frames {
             id, name.strip(), type, (int) volume, !Boolean.FALSE.equals(supports), true, now));
   }
 
-  private static ClientFrame.CommandFrame command(JsonObject json, String id) {
+  static ClientFrame.CommandFrame command(JsonObject json, String id) {
     if (id == null) {
       throw FrameException.bad(null, "A command needs an id (a string or number)");
     }
@@ -124,7 +124,7 @@ final class Frames {
         id, name, args == null ? new JsonObject() : (JsonObject) args, expected);
   }
 
-  private static ClientFrame.Report report(JsonObject json, String id) {
+  static ClientFrame.Report report(JsonObject json, String id) {
     String reason = string(json, "reason", null);
     Command.ReportKind kind;
     try {

@@ -6,6 +6,7 @@ import io.cadenza.catalog.search.SearchRequest;
 import io.cadenza.catalog.search.SearchResult;
 import io.cadenza.catalog.search.Suggestion;
 import io.cadenza.catalog.search.feed.SearchService;
+import io.cadenza.config.error.NotFoundException;
 import io.cadenza.config.error.RetriableException;
 import io.cadenza.config.error.ValidationException;
 import io.cadenza.config.id.Base62Id;
@@ -17,12 +18,14 @@ import io.cadenza.edge.catalog.CatalogServices;
 import io.cadenza.edge.connect.DeviceGateway;
 import io.cadenza.edge.connect.DevicePlayer;
 import io.cadenza.edge.connect.SessionFeeds;
+import io.cadenza.edge.connect.SpeakerApi;
 import io.cadenza.edge.health.ReadinessChecks;
 import io.cadenza.edge.media.MediaServices;
 import io.cadenza.edge.media.MediaUpload;
 import io.cadenza.edge.node.Infrastructure;
 import io.cadenza.edge.openapi.OpenApi;
 import io.cadenza.edge.player.ListeningEvents;
+import io.cadenza.edge.player.PlayerApi;
 import io.cadenza.edge.player.PlayerCatalog;
 import io.cadenza.edge.player.PlayerCommands;
 import io.cadenza.edge.player.PlayerJson;
@@ -185,9 +188,13 @@ public final class EdgeVerticle extends VerticleBase {
         .handler(perAddress)
         .handler(signIn::deviceDecision);
 
-    // The device WebSocket gateway: its own authentication (a header, or access_token for
-    // browsers, which cannot set one on a WebSocket), and per-socket frame limits.
-    router.get("/v1/connect").handler(deviceGateway(accounts)::handle);
+    // The player API, the device sockets and the speaker API share the player's pieces and one
+    // feed of session changes per user. The device WebSocket gateway: its own authentication (a
+    // header, or access_token for browsers, which cannot set one on a WebSocket), and per-socket
+    // frame limits. The speaker API (Cadenza extension): bearer tokens, rate limited per user.
+    Player player = player(media);
+    router.get("/v1/connect").handler(deviceGateway(accounts, player)::handle);
+    player.speaker().mount(router, bearer, perPrincipal, body);
 
     // The Spotify-shaped Web API: every /v1 call carries a valid token and is rate limited.
     router.route("/v1/*").handler(bearer).handler(perPrincipal);
@@ -262,6 +269,8 @@ public final class EdgeVerticle extends VerticleBase {
         .handler(contract.validate("get-search-suggestions"))
         .respond(this::suggest);
     router.get("/v1/search").handler(contract.validate("search")).respond(this::search);
+    // The player (issue 6): the user's playback session in Spotify's shapes.
+    player.api().mount(router, body);
     // The rest of the Spotify-shaped API: 501 after the checks the real endpoints will make.
     Planned.mount(router);
 
@@ -290,19 +299,43 @@ public final class EdgeVerticle extends VerticleBase {
     return Math.max(65_536, 4 * infra.settings().connect().maxFrameBytes());
   }
 
-  /** The device sockets of this verticle, on the node's sessions and the player's pieces. */
-  private DeviceGateway deviceGateway(Accounts accounts) {
+  /** The player's pieces of this verticle, on the node's sessions. */
+  private record Player(
+      DevicePlayer device, SessionFeeds feeds, PlayerApi api, SpeakerApi speaker) {}
+
+  private Player player(MediaRoutes media) {
     PlayerCatalog catalog = PlayerCatalog.of(catalogServices.repository(), catalogServices.reads());
     ListeningEvents listening = new ListeningEvents(infra.kafkaProducer());
+    PlayerJson json = new PlayerJson(catalog, infra.settings().http().publicUrl());
+    PlayerCommands commands = PlayerCommands.create(catalog);
+    DevicePlayer device = DevicePlayer.of(json, commands, listening::publish);
+    SessionFeeds feeds = new SessionFeeds(vertx);
+    Clock clock = Clock.systemUTC();
+    SpeakerApi.StreamUrls streams =
+        (trackId, principal) ->
+            media
+                .links(trackId, principal.userId(), Tier.ofProduct(principal.product()))
+                .map(links -> links.getString("progressive"))
+                .recover(
+                    failure ->
+                        failure instanceof NotFoundException
+                            ? Future.succeededFuture()
+                            : Future.failedFuture(failure));
+    return new Player(
+        device,
+        feeds,
+        new PlayerApi(vertx, sessions, json, commands, clock),
+        new SpeakerApi(vertx, sessions, feeds, device, streams, clock));
+  }
+
+  /** The device sockets of this verticle, on the node's sessions and the player's pieces. */
+  private DeviceGateway deviceGateway(Accounts accounts, Player player) {
     return new DeviceGateway(
         vertx,
         accounts.accessTokens(),
         sessions,
-        new SessionFeeds(vertx),
-        DevicePlayer.of(
-            new PlayerJson(catalog, infra.settings().http().publicUrl()),
-            PlayerCommands.create(catalog),
-            listening::publish),
+        player.feeds(),
+        player.device(),
         infra.settings().connect(),
         Clock.systemUTC(),
         infra.metrics());

@@ -47,7 +47,7 @@ public final class ErrorResponses {
   private ErrorResponses() {}
 
   /** Installs the failure handler and the router's error handlers (no route, wrong method...). */
-  static void mount(Router router) {
+  public static void mount(Router router) {
     router.route().failureHandler(ErrorResponses::handle);
     for (int status : REASONS.keySet()) {
       router.errorHandler(status, ErrorResponses::handle);

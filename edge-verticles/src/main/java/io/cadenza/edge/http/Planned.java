@@ -8,9 +8,6 @@ import static io.cadenza.edge.auth.Scopes.USER_FOLLOW_MODIFY;
 import static io.cadenza.edge.auth.Scopes.USER_FOLLOW_READ;
 import static io.cadenza.edge.auth.Scopes.USER_LIBRARY_MODIFY;
 import static io.cadenza.edge.auth.Scopes.USER_LIBRARY_READ;
-import static io.cadenza.edge.auth.Scopes.USER_MODIFY_PLAYBACK_STATE;
-import static io.cadenza.edge.auth.Scopes.USER_READ_CURRENTLY_PLAYING;
-import static io.cadenza.edge.auth.Scopes.USER_READ_PLAYBACK_STATE;
 import static io.cadenza.edge.auth.Scopes.USER_READ_RECENTLY_PLAYED;
 import static io.cadenza.edge.auth.Scopes.USER_TOP_READ;
 
@@ -41,25 +38,6 @@ final class Planned {
 
   static final List<Endpoint> ENDPOINTS =
       List.of(
-          // The playback session.
-          get("/v1/me/player", List.of(USER_READ_PLAYBACK_STATE)),
-          put("/v1/me/player", List.of(USER_MODIFY_PLAYBACK_STATE)),
-          get("/v1/me/player/devices", List.of(USER_READ_PLAYBACK_STATE)),
-          get(
-              "/v1/me/player/currently-playing",
-              List.of(USER_READ_CURRENTLY_PLAYING, USER_READ_PLAYBACK_STATE)),
-          put("/v1/me/player/play", List.of(USER_MODIFY_PLAYBACK_STATE)),
-          put("/v1/me/player/pause", List.of(USER_MODIFY_PLAYBACK_STATE)),
-          post("/v1/me/player/next", List.of(USER_MODIFY_PLAYBACK_STATE)),
-          post("/v1/me/player/previous", List.of(USER_MODIFY_PLAYBACK_STATE)),
-          put("/v1/me/player/seek", List.of(USER_MODIFY_PLAYBACK_STATE)),
-          put("/v1/me/player/repeat", List.of(USER_MODIFY_PLAYBACK_STATE)),
-          put("/v1/me/player/volume", List.of(USER_MODIFY_PLAYBACK_STATE)),
-          put("/v1/me/player/shuffle", List.of(USER_MODIFY_PLAYBACK_STATE)),
-          get(
-              "/v1/me/player/queue",
-              List.of(USER_READ_PLAYBACK_STATE, USER_READ_CURRENTLY_PLAYING)),
-          post("/v1/me/player/queue", List.of(USER_MODIFY_PLAYBACK_STATE)),
           // The listening log.
           get("/v1/me/player/recently-played", List.of(USER_READ_RECENTLY_PLAYED)),
           get("/v1/me/top/:type", List.of(USER_TOP_READ)),

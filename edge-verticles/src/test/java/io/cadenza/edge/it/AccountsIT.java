@@ -91,17 +91,19 @@ class AccountsIT {
   void anEndpointAnswers403WithoutItsScopeAndGoesOnWithIt() {
     Account account = api.signUp();
     String narrow = api.logIn(account, "user-read-email").accessToken();
-    Response refused = api.get("/v1/me/player", narrow);
+    Response refused = api.get("/v1/me/player/recently-played", narrow);
     assertThat(refused.status()).as(refused.body()).isEqualTo(403);
     assertThat(refused.errorMessage()).isEqualTo("Insufficient client scope");
 
     // With the scope the request passes the check and reaches the endpoint, not built yet.
-    String player = api.logIn(account, "user-read-playback-state").accessToken();
-    Response allowed = api.get("/v1/me/player", player);
+    String recent = api.logIn(account, "user-read-recently-played").accessToken();
+    Response allowed = api.get("/v1/me/player/recently-played", recent);
     assertThat(allowed.status()).as(allowed.body()).isEqualTo(501);
     assertThat(allowed.errorMessage()).isEqualTo("Not implemented yet");
-    // Spotify accepts either of two scopes here.
-    assertThat(api.get("/v1/me/player/currently-playing", player).status()).isEqualTo(501);
+    // Spotify accepts either of two scopes for currently-playing: a built endpoint checks alike.
+    String playing = api.logIn(account, "user-read-currently-playing").accessToken();
+    assertThat(api.get("/v1/me/player/currently-playing", playing).status()).isEqualTo(204);
+    assertThat(api.get("/v1/me/player/currently-playing", narrow).status()).isEqualTo(403);
   }
 
   @Test

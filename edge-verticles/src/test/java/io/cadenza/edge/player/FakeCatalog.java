@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /** An in-memory catalog for the player's unit tests: albums and artists of made-up tracks. */
-final class FakeCatalog implements PlayerCatalog {
+public final class FakeCatalog implements PlayerCatalog {
 
-  final Map<String, Track> tracks = new LinkedHashMap<>();
-  final Map<String, List<Track>> albums = new LinkedHashMap<>();
+  public final Map<String, Track> tracks = new LinkedHashMap<>();
+  public final Map<String, List<Track>> albums = new LinkedHashMap<>();
   final Map<String, List<Track>> artists = new LinkedHashMap<>();
   final List<List<String>> objectReads = new ArrayList<>();
 
   /** An album of {@code count} tracks of 100 s, 200 s, ...; returns its id. */
-  String album(String name, int count) {
+  public String album(String name, int count) {
     String albumId = Base62Id.named("album:" + name);
     String artistId = Base62Id.named("artist:" + name);
     List<Track> list = new ArrayList<>();
