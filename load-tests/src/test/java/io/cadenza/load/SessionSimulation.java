@@ -1,0 +1,638 @@
+package io.cadenza.load;
+
+import static io.gatling.javaapi.core.CoreDsl.bodyString;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
+import static io.gatling.javaapi.core.CoreDsl.repeat;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatling.http.action.ws.WsInboundMessage;
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.Session;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Connected devices and playback transfers over the device WebSocket gateway ({@code GET
+ * /v1/connect}, see DEVICE-PROTOCOL.md): how long a transfer takes to reach every device of its
+ * user, and what a connected device costs the node's heap.
+ *
+ * <p>Each virtual user is one Cadenza user (signed up and in before the load, tokens cached in
+ * {@code -Dtokens.file}) with {@code -Ddevices} (4) named WebSockets, each saying {@code hello}
+ * with its own device id, name and type and waiting for its {@code welcome}. Users arrive evenly
+ * over {@code -Dramp} seconds, so the node is never hit by a burst of handshakes. With {@code
+ * -Dcadenza.baseUrl2} (a second node) the first half of each user's devices connect to the first
+ * node and the second half to the second, so every change of a user reaches devices on both nodes.
+ *
+ * <p>Once every user has arrived, the heap of each node in {@code -Dnode.pids} is measured after a
+ * full GC ({@code jcmd GC.run}, then {@code GC.heap_info}); the same was done in {@link #before()}
+ * with none of the benchmark's devices connected, so (with − without) / devices is the heap one
+ * connected device costs (its socket, its place in the gateway and its share of the user's session
+ * entity). Only then does the load go on, so the forced GCs fall outside the measured transfers.
+ *
+ * <p>Then each user, at a random moment within its first {@code -Dpause} seconds, plays a track of
+ * the catalog on its first device (a {@code play} command), and does {@code -Dtransfers} (10)
+ * transfers, {@code -Dpause} (10) seconds apart on average (uniform from half to one and a half):
+ * the active device sends {@code transfer} to the next device of the user. A transfer's time is
+ * from just before the command is sent until the last of the user's devices has received the {@code
+ * state} frame with the version the command's {@code ack} names (or a newer one); the frames'
+ * arrival times are Gatling's own, taken when each frame was read, so the polling below does not
+ * add to them. The new active device then confirms with a {@code report} ({@code started}), as a
+ * real receiver does. Gatling's clock and this class's agree to the millisecond; times are whole
+ * milliseconds.
+ *
+ * <p>A transfer is counted as failed when its command gets an {@code error} (or no answer in {@code
+ * -Dtimeout} seconds), when some device does not get the new state in {@code -Dtimeout} seconds, or
+ * when the state does not name the target as the active device. Everything the table needs is
+ * written to {@code -Dbench.out} (JSON).
+ *
+ * <p>Settings: {@code -Dcadenza.baseUrl} (http://127.0.0.1:8080), {@code -Dcadenza.baseUrl2}
+ * (none), {@code -Dusers} (2500), {@code -Ddevices} (4), {@code -Dramp} (120 s), {@code
+ * -Dtransfers} (10), {@code -Dpause} (10 s), {@code -Dtimeout} (10 s), {@code -Dsettle} (5 s of
+ * quiet before the heap is measured with all devices connected), {@code -Dtracks} (comma-separated
+ * track URIs; default: the first {@code -Dsearch} (the) results of {@code /v1/search}), {@code
+ * -Dnode.pids} (none: no heap figures), {@code -Dtokens.file} (none: no cache), {@code
+ * -Duser.prefix} (session-bench), {@code -Dbench.out}.
+ */
+public class SessionSimulation extends Simulation {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern TRACK_URI =
+      Pattern.compile("\"uri\"\\s*:\\s*\"((?:spotify|cadenza):track:[0-9A-Za-z]+)\"");
+  private static final String[] DEVICE_TYPES = {"Smartphone", "Computer", "Speaker", "TV"};
+
+  /**
+   * This class's clock: epoch milliseconds advanced by {@link System#nanoTime()}, as Gatling's own
+   * clock (which timestamps the frames received) is, so the two do not drift apart during a run.
+   */
+  private static final long CLOCK_MS = System.currentTimeMillis();
+
+  private static final long CLOCK_NS = System.nanoTime();
+
+  private final String baseUrl = System.getProperty("cadenza.baseUrl", "http://127.0.0.1:8080");
+  private final String baseUrl2 = System.getProperty("cadenza.baseUrl2", "");
+  private final int users = Integer.parseInt(System.getProperty("users", "2500"));
+  private final int devices = Integer.parseInt(System.getProperty("devices", "4"));
+  private final int ramp = Integer.parseInt(System.getProperty("ramp", "120"));
+  private final int transfers = Integer.parseInt(System.getProperty("transfers", "10"));
+  private final double pauseSeconds = Double.parseDouble(System.getProperty("pause", "10"));
+  private final int timeout = Integer.parseInt(System.getProperty("timeout", "10"));
+  private final int settle = Integer.parseInt(System.getProperty("settle", "5"));
+  private final String tracksProperty = System.getProperty("tracks", "");
+  private final String search = System.getProperty("search", "the");
+  private final List<Long> nodePids =
+      Arrays.stream(System.getProperty("node.pids", "").split(","))
+          .map(String::strip)
+          .filter(s -> !s.isEmpty())
+          .map(Long::parseLong)
+          .toList();
+  private final String tokensFile = System.getProperty("tokens.file", "");
+  private final String userPrefix = System.getProperty("user.prefix", "session-bench");
+  private final String out = System.getProperty("bench.out", "");
+
+  private final List<String> tokens = new ArrayList<>();
+  private final List<String> tracks = new ArrayList<>();
+
+  /** Users that finished connecting (successfully or not), and those whose devices all joined. */
+  private final AtomicInteger arrived = new AtomicInteger();
+
+  private final AtomicInteger connectedUsers = new AtomicInteger();
+
+  /** Devices whose socket is open and welcomed, now. */
+  private final AtomicInteger connectedDevices = new AtomicInteger();
+
+  private final AtomicInteger maxConnectedDevices = new AtomicInteger();
+  private final AtomicInteger nextUser = new AtomicInteger();
+
+  /** Set once every user has arrived and the heap was measured: the transfers may start. */
+  private final AtomicBoolean go = new AtomicBoolean();
+
+  private final ConcurrentLinkedQueue<Long> transferMs = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> firstDeviceMs = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> playMs = new ConcurrentLinkedQueue<>();
+  private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+  private final Map<String, Object> heap = new LinkedHashMap<>();
+  private final AtomicLong transfersFirstMs = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicLong transfersLastMs = new AtomicLong();
+  private volatile long connectStartMs;
+  private volatile long allArrivedMs;
+
+  {
+    if (users < 1 || users > 10_000 || devices < 2 || devices > 8) {
+      throw new IllegalArgumentException("-Dusers must be 1-10000 and -Ddevices 2-8");
+    }
+    if (ramp < 0 || ramp > 1800 || transfers < 0 || transfers > 1000) {
+      throw new IllegalArgumentException("-Dramp must be 0-1800 s and -Dtransfers 0-1000");
+    }
+    if (!(pauseSeconds > 0 && pauseSeconds <= 600) || timeout < 1 || timeout > 120) {
+      throw new IllegalArgumentException("-Dpause must be in (0, 600] and -Dtimeout 1-120 s");
+    }
+    if (settle < 0 || settle > 600) {
+      throw new IllegalArgumentException("-Dsettle must be 0-600 s");
+    }
+    HttpProtocolBuilder protocol =
+        http.userAgentHeader("cadenza-bench")
+            // Every frame a device receives outside a check is kept (with its arrival time) until
+            // the transfer loop reads it; a transfer brings a few per device.
+            .wsUnmatchedInboundMessageBufferSize(32);
+
+    ChainBuilder connect =
+        exec(
+            session -> {
+              int user = nextUser.getAndIncrement();
+              connectStartMs = connectStartMs == 0 ? now() : connectStartMs;
+              return session
+                  .set("user", user)
+                  .set("token", tokens.get(user % tokens.size()))
+                  .set("connected", 0);
+            });
+    for (int d = 0; d < devices; d++) {
+      int device = d;
+      connect =
+          connect
+              .exec(
+                  ws("connect")
+                      .wsName(socket(device))
+                      .connect(session -> wsUrl(device))
+                      .header("Authorization", session -> "Bearer " + session.getString("token")))
+              .exec(
+                  ws("hello")
+                      .wsName(socket(device))
+                      .sendText(session -> hello(session.getInt("user"), device))
+                      .await(Duration.ofSeconds(timeout))
+                      .on(
+                          ws.checkTextMessage("welcome")
+                              .matching(jsonPath("$.type").is("welcome"))
+                              .check(
+                                  jsonPath("$.device_id")
+                                      .is(session -> deviceId(session.getInt("user"), device)))))
+              .exec(
+                  session -> {
+                    if (session.isFailed()) {
+                      return session;
+                    }
+                    int now = connectedDevices.incrementAndGet();
+                    maxConnectedDevices.accumulateAndGet(now, Math::max);
+                    return session.set("connected", session.getInt("connected") + 1);
+                  });
+    }
+
+    ChainBuilder arrive =
+        exec(session -> {
+              if (session.isFailed()) {
+                count("connect failed (user)");
+              } else {
+                connectedUsers.incrementAndGet();
+              }
+              if (arrived.incrementAndGet() == users) {
+                allArrivedMs = now();
+              }
+              return session;
+            })
+            // Everybody waits until all users are in and the heap was measured.
+            .asLongAs(session -> !go.get())
+            .on(pause(Duration.ofMillis(500)));
+
+    ChainBuilder play =
+        exec(session -> session.set("active", 0).set("target", 0))
+            .pause(Duration.ZERO, Duration.ofMillis((long) (pauseSeconds * 1000)))
+            .exec(command("play", session -> playArgs(session)))
+            .exec(awaitStates("play"));
+
+    ChainBuilder transfer =
+        exec(session -> session.set("target", (session.getInt("active") + 1) % devices))
+            .exec(
+                command(
+                    "transfer",
+                    session ->
+                        "{\"device_ids\":[\""
+                            + deviceId(session.getInt("user"), session.getInt("target"))
+                            + "\"]}"))
+            .exec(awaitStates("transfer"))
+            .pause(
+                Duration.ofMillis((long) (pauseSeconds * 500)),
+                Duration.ofMillis((long) (pauseSeconds * 1500)));
+
+    ChainBuilder close = exec(session -> session);
+    for (int d = 0; d < devices; d++) {
+      int device = d;
+      close =
+          close.exec(
+              exec(ws("close").wsName(socket(device)).close())
+                  .exec(
+                      session -> {
+                        connectedDevices.decrementAndGet();
+                        return session;
+                      }));
+    }
+
+    var scenario =
+        scenario("devices")
+            .exec(connect)
+            .exec(arrive)
+            .exitHereIf(session -> session.getInt("connected") < devices)
+            .exec(play)
+            .exitHereIf(session -> session.getInt("active") < 0)
+            .exec(repeat(transfers).on(transfer))
+            .exec(close);
+
+    long total = ramp + 3L * 60 + (long) Math.ceil((transfers + 1) * pauseSeconds * 1.5) + 60;
+    setUp(scenario.injectOpen(rampUsers(users).during(Duration.ofSeconds(Math.max(1, ramp)))))
+        .protocols(protocol)
+        .maxDuration(Duration.ofSeconds(total))
+        .assertions(global().failedRequests().count().is(0L));
+  }
+
+  // ---- the chains
+
+  /**
+   * Sends a command from the active device and waits for its answer; the ack's version is saved as
+   * {@code version}, an error frame or no answer is counted and leaves {@code version} at -1.
+   */
+  private ChainBuilder command(
+      String name, java.util.function.Function<Session, String> argsOfSession) {
+    return exec(session -> {
+          long n = session.contains("n") ? session.getLong("n") + 1 : 1;
+          return session.set("n", n).set("version", -1L).set("t0", now()).remove("answer");
+        })
+        .exec(
+            ws(name)
+                .wsName(session -> socket(session.getInt("active")))
+                .sendText(
+                    session ->
+                        "{\"type\":\"command\",\"id\":\"%s-%d\",\"name\":\"%s\",\"args\":%s}"
+                            .formatted(
+                                name, session.getLong("n"), name, argsOfSession.apply(session)))
+                .await(Duration.ofSeconds(timeout))
+                .on(
+                    ws.checkTextMessage(name + " answer")
+                        .matching(jsonPath("$.id").is(session -> name + "-" + session.getLong("n")))
+                        .check(bodyString().saveAs("answer"), jsonPath("$.type").is("ack"))))
+        .exec(
+            session -> {
+              if (!session.contains("answer")) {
+                count(name + ": no answer in " + timeout + " s");
+                return session.markAsSucceeded();
+              }
+              JsonNode answer = parse(session.getString("answer"));
+              if (answer != null && "ack".equals(answer.path("type").asText())) {
+                return session.set("version", answer.path("version").asLong(-1));
+              }
+              count(name + ": error " + (answer == null ? "?" : answer.path("reason").asText()));
+              return session.markAsSucceeded();
+            });
+  }
+
+  /**
+   * Until every device has received a state with at least the ack's version (or the time-out):
+   * reads each socket's frames received since the last look, keeping per device the arrival time of
+   * the first such state. Then records the transfer's time and has the target confirm with a
+   * report.
+   */
+  private ChainBuilder awaitStates(String name) {
+    ChainBuilder look = exec(session -> session);
+    for (int d = 0; d < devices; d++) {
+      int device = d;
+      look =
+          look.exec(
+              ws.processUnmatchedMessages(
+                  socket(device), (messages, session) -> seen(session, device, messages)));
+    }
+    return exec(session -> {
+          long[] arrivals = new long[devices];
+          Arrays.fill(arrivals, -1);
+          return session.set("arrivals", arrivals).set("item", "").set("progress", 0L);
+        })
+        .exec(look)
+        .asLongAs(
+            session ->
+                session.getLong("version") >= 0
+                    && !allArrived(session)
+                    && now() - session.getLong("t0") < timeout * 1000L)
+        .on(pause(Duration.ofMillis(50)).exec(look))
+        .exec(session -> settled(name, session))
+        .doIf(session -> !session.getString("item").isEmpty())
+        .then(
+            ws("report")
+                .wsName(session -> socket(session.getInt("active")))
+                .sendText(
+                    session ->
+                        "{\"type\":\"report\",\"reason\":\"started\",\"item_id\":\"%s\",\"position_ms\":%d}"
+                            .formatted(session.getString("item"), session.getLong("progress"))))
+        .exec(session -> session.set("item", ""));
+  }
+
+  private Session seen(Session session, int device, List<WsInboundMessage> messages) {
+    long version = session.getLong("version");
+    long[] arrivals = session.get("arrivals");
+    if (version < 0 || arrivals[device] >= 0) {
+      return session;
+    }
+    for (WsInboundMessage message : messages) {
+      if (!(message instanceof WsInboundMessage.Text text)
+          || !text.message().startsWith("{\"type\":\"state\"")) {
+        continue;
+      }
+      JsonNode state = parse(text.message());
+      if (state == null || state.path("state").path("version").asLong(-1) < version) {
+        continue;
+      }
+      arrivals[device] = message.timestamp();
+      String active = state.path("state").path("device").path("id").asText("");
+      if (!active.equals(deviceId(session.getInt("user"), session.getInt("target")))) {
+        return session.set("wrong", active);
+      }
+      return session
+          .set("item", state.path("state").path("item_id").asText(""))
+          .set("progress", state.path("state").path("progress_ms").asLong(0));
+    }
+    return session;
+  }
+
+  private boolean allArrived(Session session) {
+    for (long arrival : session.<long[]>get("arrivals")) {
+      if (arrival < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Records the transfer (or play) and makes its target the active device. */
+  private Session settled(String name, Session session) {
+    if (session.getLong("version") < 0) {
+      // Already counted: an error answer or none; the next transfer starts from the same device.
+      return name.equals("play") ? session.set("active", -1) : session;
+    }
+    long t0 = session.getLong("t0");
+    long[] arrivals = session.get("arrivals");
+    boolean confirm = false;
+    if (!allArrived(session)) {
+      count(name + ": not every device got the new state in " + timeout + " s");
+    } else if (session.contains("wrong")) {
+      count(name + ": the new state names another active device");
+    } else {
+      confirm = true;
+      long last = Arrays.stream(arrivals).max().orElse(t0) - t0;
+      long first = Arrays.stream(arrivals).min().orElse(t0) - t0;
+      if (name.equals("play")) {
+        playMs.add(last);
+      } else {
+        transferMs.add(last);
+        firstDeviceMs.add(first);
+        transfersFirstMs.accumulateAndGet(t0, Math::min);
+        transfersLastMs.accumulateAndGet(t0, Math::max);
+      }
+    }
+    // The new active device confirms only a transfer that reached every device as asked.
+    Session next = session.set("active", session.getInt("target")).remove("wrong");
+    return confirm ? next : next.set("item", "");
+  }
+
+  // ---- frames and names
+
+  /**
+   * A track on the first device, named: a session restored from an earlier run may have another
+   * active.
+   */
+  private String playArgs(Session session) {
+    int user = session.getInt("user");
+    String track = tracks.get(user % tracks.size());
+    return "{\"uris\":[\"" + track + "\"],\"device_id\":\"" + deviceId(user, 0) + "\"}";
+  }
+
+  private String hello(int user, int device) {
+    return ("{\"type\":\"hello\",\"device\":{\"id\":\"%s\",\"name\":\"Bench %d device %d\","
+            + "\"type\":\"%s\",\"volume_percent\":50}}")
+        .formatted(deviceId(user, device), user, device, DEVICE_TYPES[device % 4]);
+  }
+
+  private String deviceId(int user, int device) {
+    return userPrefix + "-" + user + "-d" + device;
+  }
+
+  private static String socket(int device) {
+    return "d" + device;
+  }
+
+  /**
+   * The first half of the devices on the first node, the rest on the second (when there is one).
+   */
+  private String wsUrl(int device) {
+    String base = !baseUrl2.isEmpty() && device >= devices / 2 ? baseUrl2 : baseUrl;
+    return base.replaceFirst("^http", "ws") + "/v1/connect";
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void count(String error) {
+    errors.computeIfAbsent(error, e -> new AtomicLong()).incrementAndGet();
+  }
+
+  private static long now() {
+    return CLOCK_MS + (System.nanoTime() - CLOCK_NS) / 1_000_000;
+  }
+
+  // ---- before and after
+
+  /**
+   * Signs the users in (or takes their tokens from the cache), finds the tracks to play, measures
+   * the nodes' heap with none of the benchmark's devices connected and starts the coordinator that
+   * lets the transfers begin once every user has arrived and the heap was measured again.
+   */
+  @Override
+  public void before() {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    tokens.addAll(
+        BenchTokens.load(
+            client, baseUrl, userPrefix, users, tokensFile.isEmpty() ? null : tokensFile));
+    tracks.addAll(findTracks(client));
+    System.out.printf(
+        "%d users signed in, %d tracks to play, %d nodes to measure.%n",
+        tokens.size(), tracks.size(), nodePids.size());
+    if (!nodePids.isEmpty()) {
+      heap.put("without", NodeHeap.measure(nodePids));
+    }
+    Thread coordinator = new Thread(this::coordinate, "session-bench-coordinator");
+    coordinator.setDaemon(true);
+    coordinator.start();
+  }
+
+  /**
+   * Waits until every user has arrived (or none arrived for a minute after the ramp), lets the node
+   * settle, measures the heap, then lets the transfers begin.
+   */
+  private void coordinate() {
+    try {
+      int last = -1;
+      long lastChange = System.currentTimeMillis();
+      long rampEnd = System.currentTimeMillis() + ramp * 1000L + 60_000;
+      while (arrived.get() < users) {
+        Thread.sleep(200);
+        int now = arrived.get();
+        if (now != last) {
+          last = now;
+          lastChange = System.currentTimeMillis();
+        } else if (System.currentTimeMillis() > rampEnd
+            && System.currentTimeMillis() - lastChange > 60_000) {
+          System.out.printf("Only %d of %d users arrived; going on.%n", now, users);
+          break;
+        }
+      }
+      if (allArrivedMs == 0) {
+        allArrivedMs = now();
+      }
+      System.out.printf(
+          "%d users arrived, %d devices connected (%d users with all devices).%n",
+          arrived.get(), connectedDevices.get(), connectedUsers.get());
+      if (!nodePids.isEmpty()) {
+        Thread.sleep(settle * 1000L);
+        Map<String, Object> with = NodeHeap.measure(nodePids);
+        with.put("devices", connectedDevices.get());
+        heap.put("with", with);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      System.out.println("Measuring the heap failed: " + e);
+      heap.put("error", e.toString());
+    } finally {
+      go.set(true);
+    }
+  }
+
+  private List<String> findTracks(HttpClient client) {
+    if (!tracksProperty.isBlank()) {
+      return Arrays.stream(tracksProperty.split(",")).map(String::strip).toList();
+    }
+    String url =
+        baseUrl
+            + "/v1/search?type=track&limit=50&q="
+            + URLEncoder.encode(search, StandardCharsets.UTF_8);
+    try {
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Authorization", "Bearer " + tokens.get(0))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      List<String> found = new ArrayList<>();
+      Matcher uri = TRACK_URI.matcher(response.body());
+      while (uri.find()) {
+        found.add(uri.group(1));
+      }
+      if (response.statusCode() != 200 || found.isEmpty()) {
+        throw new IllegalStateException(
+            "GET "
+                + url
+                + " answered "
+                + response.statusCode()
+                + " with no track: load the demo catalog (./cadenza demo) or give -Dtracks");
+      }
+      return found;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while looking for tracks", e);
+    }
+  }
+
+  /** Writes the settings, the percentiles, the heap figures and the errors as JSON. */
+  @Override
+  public void after() {
+    if (out.isEmpty()) {
+      return;
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("users", users);
+    settings.put("devices", devices);
+    settings.put("nodes", baseUrl2.isEmpty() ? 1 : 2);
+    settings.put("ramp", ramp);
+    settings.put("transfers", transfers);
+    settings.put("pause", pauseSeconds);
+    settings.put("timeout", timeout);
+    settings.put("tracks", tracks.size());
+    result.put("settings", settings);
+    result.put("transfer", summary(transferMs));
+    result.put("transfer_first_device", summary(firstDeviceMs));
+    result.put("play", summary(playMs));
+    result.put(
+        "transfer_window_s",
+        transferMs.isEmpty() ? 0 : (transfersLastMs.get() - transfersFirstMs.get()) / 1000.0);
+    result.put("connect_s", allArrivedMs == 0 ? 0 : (allArrivedMs - connectStartMs) / 1000.0);
+    result.put("users_connected", connectedUsers.get());
+    result.put("devices_connected_max", maxConnectedDevices.get());
+    result.put("heap", heap);
+    Map<String, Long> errorCounts = new TreeMap<>();
+    errors.forEach((k, v) -> errorCounts.put(k, v.get()));
+    result.put("errors", errorCounts);
+    try {
+      Path path = Path.of(out);
+      Files.createDirectories(path.toAbsolutePath().getParent());
+      Files.writeString(path, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, Object> summary(ConcurrentLinkedQueue<Long> values) {
+    long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("count", sorted.length);
+    for (int p : new int[] {50, 95, 99, 100}) {
+      summary.put(p == 100 ? "max" : "p" + p, percentile(sorted, p));
+    }
+    summary.put("mean", sorted.length == 0 ? 0 : Arrays.stream(sorted).average().orElse(0));
+    return summary;
+  }
+
+  /** Nearest-rank percentile of sorted values (0 when there are none). */
+  private static long percentile(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+}
