@@ -185,9 +185,7 @@ public final class EdgeVerticle extends VerticleBase {
 
     // The device WebSocket gateway: its own authentication (a header, or access_token for
     // browsers, which cannot set one on a WebSocket), and per-socket frame limits.
-    if (sessions != null) { // until the session cluster is wired into the node
-      router.get("/v1/connect").handler(deviceGateway(accounts)::handle);
-    }
+    router.get("/v1/connect").handler(deviceGateway(accounts)::handle);
 
     // The Spotify-shaped Web API: every /v1 call carries a valid token and is rate limited.
     router.route("/v1/*").handler(bearer).handler(perPrincipal);

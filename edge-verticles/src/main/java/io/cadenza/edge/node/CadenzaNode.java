@@ -11,10 +11,13 @@ import io.cadenza.config.HostPort;
 import io.cadenza.config.cql.CqlMigrations;
 import io.cadenza.config.kafka.KafkaTopics;
 import io.cadenza.edge.catalog.CatalogServices;
+import io.cadenza.edge.connect.EventBusSessionListener;
 import io.cadenza.edge.http.EdgeVerticle;
 import io.cadenza.edge.media.MediaServices;
+import io.cadenza.session.CqlSessionStore;
 import io.cadenza.session.SessionCluster;
 import io.cadenza.session.Sessions;
+import io.cadenza.session.ShardedSessions;
 import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -33,6 +36,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -132,6 +136,7 @@ public final class CadenzaNode {
         .compose(v -> connectCql())
         .compose(v -> blocking("CQL migrations", this::migrate))
         .compose(v -> blocking("Kafka topics", this::connectKafka))
+        .compose(v -> blocking("playback sessions", this::startSessions))
         .compose(
             v -> {
               redis = Redis.createClient(vertx, redisOptions(settings.redis()));
@@ -288,6 +293,21 @@ public final class CadenzaNode {
     return null;
   }
 
+  /**
+   * This node's share of the users' sessions: the sharded entity, its store in ScyllaDB, and the
+   * event bus that carries each durable change to the user's sockets on every node.
+   */
+  private Void startSessions() {
+    sessions =
+        ShardedSessions.start(
+            sessionCluster.system(),
+            CqlSessionStore.create(cql, settings.cql().keyspace()),
+            new EventBusSessionListener(vertx),
+            settings.session(),
+            Clock.systemUTC());
+    return null;
+  }
+
   private static RedisOptions redisOptions(CadenzaSettings.Redis redis) {
     return new RedisOptions()
         .setConnectionString(redis.url().toString())
@@ -311,8 +331,9 @@ public final class CadenzaNode {
   }
 
   /**
-   * Closes in reverse order of start: the edge stops taking requests, then Kafka, Redis and
-   * ScyllaDB clients close, the Akka member leaves its cluster, and Vert.x leaves Hazelcast. Each
+   * Closes in about the reverse order of start: the edge stops taking requests, the Akka member
+   * leaves its cluster (its sessions hand off to the other members, each finishing its pending
+   * write first), then Kafka, Redis and ScyllaDB clients close, and Vert.x leaves Hazelcast. Each
    * step is attempted even when an earlier one failed.
    */
   public synchronized Future<Void> stop() {
@@ -343,6 +364,16 @@ public final class CadenzaNode {
                         "catalog cache invalidation",
                         () -> catalog == null ? null : catalog.close()))
             .compose(v -> step("node registration", this::deregister))
+            // Sessions hand off (each finishing its pending write) while ScyllaDB is still there.
+            .compose(
+                v ->
+                    step(
+                        "Akka session cluster",
+                        () ->
+                            sessionCluster == null
+                                ? null
+                                : Future.fromCompletionStage(
+                                    sessionCluster.stop(), vertx.getOrCreateContext())))
             .compose(
                 v ->
                     step(
@@ -369,16 +400,7 @@ public final class CadenzaNode {
                             cql == null
                                 ? null
                                 : Future.fromCompletionStage(
-                                    cql.closeAsync(), vertx.getOrCreateContext())))
-            .compose(
-                v ->
-                    step(
-                        "Akka session cluster",
-                        () ->
-                            sessionCluster == null
-                                ? null
-                                : Future.fromCompletionStage(
-                                    sessionCluster.stop(), vertx.getOrCreateContext())));
+                                    cql.closeAsync(), vertx.getOrCreateContext())));
     // Vert.x last, and outside any chain bound to its event loops: once they are shut down such a
     // chain could not complete. close() returns a context-less future, and so is this promise.
     Promise<Void> done = Promise.promise();

@@ -1,0 +1,91 @@
+package io.cadenza.session;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import io.cadenza.config.CadenzaSettings;
+import io.cadenza.config.error.RetriableException;
+import io.cadenza.playback.Command;
+import io.cadenza.playback.Outcome;
+import io.cadenza.playback.PlaybackState;
+import java.time.Clock;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * {@link Sessions} on Akka Cluster Sharding: each user's {@link UserSession} lives on one node of
+ * the session cluster and is reached from any node by its user id. A node that crashes loses none
+ * of its sessions' answered commands: they are started again on the survivors from the store.
+ */
+public final class ShardedSessions implements Sessions {
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final CadenzaSettings.Session settings;
+
+  private ShardedSessions(
+      ActorSystem<?> system, ClusterSharding sharding, CadenzaSettings.Session settings) {
+    this.system = system;
+    this.sharding = sharding;
+    this.settings = settings;
+  }
+
+  /**
+   * Registers the entity on this node's member of the session cluster; from then on the node hosts
+   * a share of the sessions and reaches all of them.
+   */
+  public static ShardedSessions start(
+      ActorSystem<?> system,
+      SessionStore store,
+      SessionListener listener,
+      CadenzaSettings.Session settings,
+      Clock clock) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(
+        Entity.of(
+                UserSession.ENTITY_TYPE_KEY,
+                entity ->
+                    UserSession.create(
+                        entity.getEntityId(), store, listener, settings, clock, entity.getShard()))
+            .withStopMessage(new UserSession.Stop()));
+    return new ShardedSessions(system, sharding, settings);
+  }
+
+  @Override
+  public CompletionStage<Outcome> apply(
+      String userId, Command command, OptionalLong expectedVersion) {
+    Long expected = expectedVersion.isPresent() ? expectedVersion.getAsLong() : null;
+    return ask(userId, replyTo -> new UserSession.Apply(command, expected, replyTo))
+        .thenApply(UserSession.Reply::outcome);
+  }
+
+  @Override
+  public CompletionStage<PlaybackState> state(String userId) {
+    return ask(userId, UserSession.GetState::new).thenApply(UserSession.Reply::state);
+  }
+
+  private CompletionStage<UserSession.Reply> ask(
+      String userId,
+      Function<akka.actor.typed.ActorRef<UserSession.Reply>, UserSession.Message> message) {
+    EntityRef<UserSession.Message> ref = sharding.entityRefFor(UserSession.ENTITY_TYPE_KEY, userId);
+    CompletableFuture<UserSession.Reply> answer = new CompletableFuture<>();
+    AskPattern.ask(ref, message::apply, settings.askTimeout(), system.scheduler())
+        .whenComplete(
+            (reply, failure) -> {
+              if (failure != null) {
+                answer.completeExceptionally(
+                    RetriableException.unavailable(
+                        "The playback session did not answer in time", failure));
+              } else if (reply.failure() != null) {
+                answer.completeExceptionally(RetriableException.unavailable(reply.failure(), null));
+              } else {
+                answer.complete(reply);
+              }
+            });
+    return answer;
+  }
+}
