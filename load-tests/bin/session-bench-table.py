@@ -73,6 +73,7 @@ def main():
         ("**transfer → all devices of the user**", run["transfer"]),
         ("transfer → first device", run["transfer_first_device"]),
         ("play → all devices", run["play"]),
+        ("command → its ack (state durable)", run["ack"]),
     ]
     for label, r in rows:
         print(
@@ -123,7 +124,7 @@ def main():
             report = {}
         names = [n for n in report if n != "All Requests"]
         if names:
-            print("Gatling's own figures (whole ms; `… answer` is the command until its ack, which comes once the state is durable):")
+            print("Gatling's own figures (whole ms; `connect` is the WebSocket handshake, `welcome` the hello until the welcome):")
             print()
             print("| Request (Gatling) | count | KO | p50 ms | p95 ms | p99 ms | max ms |")
             print("|---|---:|---:|---:|---:|---:|---:|")

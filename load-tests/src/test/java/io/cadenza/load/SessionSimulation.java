@@ -1,6 +1,5 @@
 package io.cadenza.load;
 
-import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
@@ -40,6 +39,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,6 +88,7 @@ import java.util.regex.Pattern;
 public class SessionSimulation extends Simulation {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final boolean DEBUG = Boolean.getBoolean("debug");
   private static final Pattern TRACK_URI =
       Pattern.compile("\"uri\"\\s*:\\s*\"((?:spotify|cadenza):track:[0-9A-Za-z]+)\"");
   private static final String[] DEVICE_TYPES = {"Smartphone", "Computer", "Speaker", "TV"};
@@ -141,6 +142,7 @@ public class SessionSimulation extends Simulation {
   private final ConcurrentLinkedQueue<Long> transferMs = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Long> firstDeviceMs = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Long> playMs = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> ackMs = new ConcurrentLinkedQueue<>();
   private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
   private final Map<String, Object> heap = new LinkedHashMap<>();
   private final AtomicLong transfersFirstMs = new AtomicLong(Long.MAX_VALUE);
@@ -227,19 +229,17 @@ public class SessionSimulation extends Simulation {
     ChainBuilder play =
         exec(session -> session.set("active", 0).set("target", 0))
             .pause(Duration.ZERO, Duration.ofMillis((long) (pauseSeconds * 1000)))
-            .exec(command("play", session -> playArgs(session)))
-            .exec(awaitStates("play"));
+            .exec(exchange("play", session -> playArgs(session)));
 
     ChainBuilder transfer =
         exec(session -> session.set("target", (session.getInt("active") + 1) % devices))
             .exec(
-                command(
+                exchange(
                     "transfer",
                     session ->
                         "{\"device_ids\":[\""
                             + deviceId(session.getInt("user"), session.getInt("target"))
                             + "\"]}"))
-            .exec(awaitStates("transfer"))
             .pause(
                 Duration.ofMillis((long) (pauseSeconds * 500)),
                 Duration.ofMillis((long) (pauseSeconds * 1500)));
@@ -277,147 +277,201 @@ public class SessionSimulation extends Simulation {
   // ---- the chains
 
   /**
-   * Sends a command from the active device and waits for its answer; the ack's version is saved as
-   * {@code version}, an error frame or no answer is counted and leaves {@code version} at -1.
+   * One command from the active device and its effect: sends it, then until the answer is in and
+   * every device has a state with at least the ack's version (or the time-out), reads each socket's
+   * frames received since the last look. The answer is looked for among the sender's frames too
+   * (not with a Gatling check: frames that arrive while a check waits are not kept for later). Then
+   * records the times and has the new active device confirm with a report.
    */
-  private ChainBuilder command(
-      String name, java.util.function.Function<Session, String> argsOfSession) {
-    return exec(session -> {
-          long n = session.contains("n") ? session.getLong("n") + 1 : 1;
-          return session.set("n", n).set("version", -1L).set("t0", now()).remove("answer");
-        })
-        .exec(
-            ws(name)
-                .wsName(session -> socket(session.getInt("active")))
-                .sendText(
-                    session ->
-                        "{\"type\":\"command\",\"id\":\"%s-%d\",\"name\":\"%s\",\"args\":%s}"
-                            .formatted(
-                                name, session.getLong("n"), name, argsOfSession.apply(session)))
-                .await(Duration.ofSeconds(timeout))
-                .on(
-                    ws.checkTextMessage(name + " answer")
-                        .matching(jsonPath("$.id").is(session -> name + "-" + session.getLong("n")))
-                        .check(bodyString().saveAs("answer"), jsonPath("$.type").is("ack"))))
-        .exec(
-            session -> {
-              if (!session.contains("answer")) {
-                count(name + ": no answer in " + timeout + " s");
-                return session.markAsSucceeded();
-              }
-              JsonNode answer = parse(session.getString("answer"));
-              if (answer != null && "ack".equals(answer.path("type").asText())) {
-                return session.set("version", answer.path("version").asLong(-1));
-              }
-              count(name + ": error " + (answer == null ? "?" : answer.path("reason").asText()));
-              return session.markAsSucceeded();
-            });
-  }
-
-  /**
-   * Until every device has received a state with at least the ack's version (or the time-out):
-   * reads each socket's frames received since the last look, keeping per device the arrival time of
-   * the first such state. Then records the transfer's time and has the target confirm with a
-   * report.
-   */
-  private ChainBuilder awaitStates(String name) {
+  private ChainBuilder exchange(String name, Function<Session, String> argsOfSession) {
     ChainBuilder look = exec(session -> session);
     for (int d = 0; d < devices; d++) {
       int device = d;
       look =
           look.exec(
               ws.processUnmatchedMessages(
-                  socket(device), (messages, session) -> seen(session, device, messages)));
+                  socket(device),
+                  (messages, session) -> {
+                    session.<Pending>get("pending").read(device, messages);
+                    return session;
+                  }));
     }
     return exec(session -> {
-          long[] arrivals = new long[devices];
-          Arrays.fill(arrivals, -1);
-          return session.set("arrivals", arrivals).set("item", "").set("progress", 0L);
+          long n = session.contains("n") ? session.getLong("n") + 1 : 1;
+          String id = name + "-" + n;
+          String target = deviceId(session.getInt("user"), session.getInt("target"));
+          return session.set("n", n).set("pending", new Pending(id, target, devices));
         })
+        .exec(
+            ws(name)
+                .wsName(session -> socket(session.getInt("active")))
+                .sendText(
+                    session ->
+                        "{\"type\":\"command\",\"id\":\"%s\",\"name\":\"%s\",\"args\":%s}"
+                            .formatted(
+                                session.<Pending>get("pending").id,
+                                name,
+                                argsOfSession.apply(session))))
         .exec(look)
-        .asLongAs(
-            session ->
-                session.getLong("version") >= 0
-                    && !allArrived(session)
-                    && now() - session.getLong("t0") < timeout * 1000L)
+        .asLongAs(session -> !session.<Pending>get("pending").done(timeout))
         .on(pause(Duration.ofMillis(50)).exec(look))
         .exec(session -> settled(name, session))
-        .doIf(session -> !session.getString("item").isEmpty())
+        .doIf(session -> !session.<Pending>get("pending").confirmItem.isEmpty())
         .then(
             ws("report")
                 .wsName(session -> socket(session.getInt("active")))
                 .sendText(
-                    session ->
-                        "{\"type\":\"report\",\"reason\":\"started\",\"item_id\":\"%s\",\"position_ms\":%d}"
-                            .formatted(session.getString("item"), session.getLong("progress"))))
-        .exec(session -> session.set("item", ""));
+                    session -> {
+                      Pending pending = session.get("pending");
+                      return "{\"type\":\"report\",\"reason\":\"started\",\"item_id\":\"%s\",\"position_ms\":%d}"
+                          .formatted(pending.confirmItem, pending.confirmProgress);
+                    }))
+        .exec(session -> session.remove("pending"));
   }
 
-  private Session seen(Session session, int device, List<WsInboundMessage> messages) {
-    long version = session.getLong("version");
-    long[] arrivals = session.get("arrivals");
-    if (version < 0 || arrivals[device] >= 0) {
-      return session;
-    }
-    for (WsInboundMessage message : messages) {
-      if (!(message instanceof WsInboundMessage.Text text)
-          || !text.message().startsWith("{\"type\":\"state\"")) {
-        continue;
-      }
-      JsonNode state = parse(text.message());
-      if (state == null || state.path("state").path("version").asLong(-1) < version) {
-        continue;
-      }
-      arrivals[device] = message.timestamp();
-      String active = state.path("state").path("device").path("id").asText("");
-      if (!active.equals(deviceId(session.getInt("user"), session.getInt("target")))) {
-        return session.set("wrong", active);
-      }
-      return session
-          .set("item", state.path("state").path("item_id").asText(""))
-          .set("progress", state.path("state").path("progress_ms").asLong(0));
-    }
-    return session;
-  }
-
-  private boolean allArrived(Session session) {
-    for (long arrival : session.<long[]>get("arrivals")) {
-      if (arrival < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Records the transfer (or play) and makes its target the active device. */
+  /** Records the command's outcome and makes its target the active device. */
   private Session settled(String name, Session session) {
-    if (session.getLong("version") < 0) {
-      // Already counted: an error answer or none; the next transfer starts from the same device.
+    Pending pending = session.get("pending");
+    if (pending.error != null) {
+      count(name + ": error " + pending.error);
+      // Nothing changed; the next transfer starts from the same device.
       return name.equals("play") ? session.set("active", -1) : session;
     }
-    long t0 = session.getLong("t0");
-    long[] arrivals = session.get("arrivals");
-    boolean confirm = false;
-    if (!allArrived(session)) {
+    if (pending.version < 0) {
+      count(name + ": no answer in " + timeout + " s");
+      return name.equals("play") ? session.set("active", -1) : session;
+    }
+    ackMs.add(pending.ackAt - pending.t0);
+    if (!pending.allArrived()) {
       count(name + ": not every device got the new state in " + timeout + " s");
-    } else if (session.contains("wrong")) {
-      count(name + ": the new state names another active device");
+    } else if (pending.wrongActive != null) {
+      count(name + ": the new state names another active device (" + pending.wrongActive + ")");
     } else {
-      confirm = true;
-      long last = Arrays.stream(arrivals).max().orElse(t0) - t0;
-      long first = Arrays.stream(arrivals).min().orElse(t0) - t0;
+      long last = Arrays.stream(pending.arrivals).max().orElse(pending.t0) - pending.t0;
+      long first = Arrays.stream(pending.arrivals).min().orElse(pending.t0) - pending.t0;
       if (name.equals("play")) {
         playMs.add(last);
       } else {
         transferMs.add(last);
         firstDeviceMs.add(first);
-        transfersFirstMs.accumulateAndGet(t0, Math::min);
-        transfersLastMs.accumulateAndGet(t0, Math::max);
+        transfersFirstMs.accumulateAndGet(pending.t0, Math::min);
+        transfersLastMs.accumulateAndGet(pending.t0, Math::max);
+      }
+      // The new active device confirms a change that reached every device as asked.
+      pending.confirmItem = pending.item;
+      pending.confirmProgress = pending.progress;
+    }
+    return session.set("active", session.getInt("target"));
+  }
+
+  /**
+   * A command on its way: its answer and, per device, the arrival of the first state frame with at
+   * least the ack's version. States are kept as they come (the version is known only once the ack
+   * is in, which may come after some of them). Used by one virtual user at a time.
+   */
+  private static final class Pending {
+    final String id;
+    final String target;
+    final long t0 = now();
+    final long[] arrivals;
+    final List<List<long[]>> states = new ArrayList<>();
+    final List<List<JsonNode>> stateFrames = new ArrayList<>();
+    long version = -1;
+    long ackAt;
+    String error;
+    String wrongActive;
+    String item = "";
+    long progress;
+    String confirmItem = "";
+    long confirmProgress;
+
+    Pending(String id, String target, int devices) {
+      this.id = id;
+      this.target = target;
+      this.arrivals = new long[devices];
+      Arrays.fill(arrivals, -1);
+      for (int d = 0; d < devices; d++) {
+        states.add(new ArrayList<>());
+        stateFrames.add(new ArrayList<>());
       }
     }
-    // The new active device confirms only a transfer that reached every device as asked.
-    Session next = session.set("active", session.getInt("target")).remove("wrong");
-    return confirm ? next : next.set("item", "");
+
+    void read(int device, List<WsInboundMessage> messages) {
+      for (WsInboundMessage message : messages) {
+        if (!(message instanceof WsInboundMessage.Text text) || message.timestamp() < t0) {
+          continue;
+        }
+        String frame = text.message();
+        if (DEBUG) {
+          System.out.printf(
+              "DEBUG %s device %d +%d ms: %s%n",
+              id,
+              device,
+              message.timestamp() - t0,
+              frame.substring(0, Math.min(frame.length(), 120)));
+        }
+        if (frame.startsWith("{\"type\":\"state\"")) {
+          JsonNode state = parse(frame);
+          if (state != null) {
+            states
+                .get(device)
+                .add(
+                    new long[] {
+                      state.path("state").path("version").asLong(-1), message.timestamp()
+                    });
+            stateFrames.get(device).add(state.path("state"));
+          }
+        } else if (frame.contains("\"" + id + "\"")) {
+          JsonNode answer = parse(frame);
+          if (answer == null || !id.equals(answer.path("id").asText())) {
+            continue;
+          }
+          if ("ack".equals(answer.path("type").asText())) {
+            version = answer.path("version").asLong(-1);
+            ackAt = message.timestamp();
+          } else {
+            error = answer.path("reason").asText("?");
+          }
+        }
+      }
+      match();
+    }
+
+    /** With the ack's version known: each device's first state at least as new. */
+    private void match() {
+      if (version < 0) {
+        return;
+      }
+      for (int d = 0; d < arrivals.length; d++) {
+        if (arrivals[d] >= 0) {
+          continue;
+        }
+        List<long[]> seen = states.get(d);
+        for (int i = 0; i < seen.size(); i++) {
+          if (seen.get(i)[0] >= version) {
+            arrivals[d] = seen.get(i)[1];
+            JsonNode state = stateFrames.get(d).get(i);
+            String active = state.path("device").path("id").asText("");
+            if (!active.equals(target)) {
+              wrongActive = active;
+            }
+            item = state.path("item_id").asText("");
+            progress = state.path("progress_ms").asLong(0);
+            break;
+          }
+        }
+      }
+    }
+
+    boolean allArrived() {
+      return Arrays.stream(arrivals).allMatch(a -> a >= 0);
+    }
+
+    boolean done(int timeoutSeconds) {
+      return error != null
+          || (version >= 0 && allArrived())
+          || now() - t0 >= timeoutSeconds * 1000L;
+    }
   }
 
   // ---- frames and names
@@ -544,7 +598,7 @@ public class SessionSimulation extends Simulation {
     }
     String url =
         baseUrl
-            + "/v1/search?type=track&limit=50&q="
+            + "/v1/search?type=track&limit=10&q="
             + URLEncoder.encode(search, StandardCharsets.UTF_8);
     try {
       HttpResponse<String> response =
@@ -597,6 +651,7 @@ public class SessionSimulation extends Simulation {
     result.put("transfer", summary(transferMs));
     result.put("transfer_first_device", summary(firstDeviceMs));
     result.put("play", summary(playMs));
+    result.put("ack", summary(ackMs));
     result.put(
         "transfer_window_s",
         transferMs.isEmpty() ? 0 : (transfersLastMs.get() - transfersFirstMs.get()) / 1000.0);
