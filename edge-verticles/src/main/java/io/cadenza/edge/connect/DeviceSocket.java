@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -94,6 +95,10 @@ final class DeviceSocket {
 
   private void onText(String text) {
     heard();
+    if (tooBig(text)) {
+      close(CloseCodes.TOO_BIG, "Frames are at most " + limits.maxFrameBytes() + " bytes");
+      return;
+    }
     if (!admit()) {
       return;
     }
@@ -284,6 +289,15 @@ final class DeviceSocket {
       send(Frames.error(null, 429, "RATE_LIMITED", "Too many frames; slow down"));
     }
     return false;
+  }
+
+  /** Whether the message's UTF-8 form is larger than a device may send. */
+  private boolean tooBig(String text) {
+    int max = limits.maxFrameBytes();
+    if (text.length() > max) {
+      return true;
+    }
+    return text.length() * 3L > max && text.getBytes(StandardCharsets.UTF_8).length > max;
   }
 
   private void heard() {

@@ -91,9 +91,11 @@ public final class EdgeVerticle extends VerticleBase {
                           .setCompressionSupported(false)
                           .setMaxInitialLineLength(8192)
                           .setMaxHeaderSize(16384)
-                          // Device sockets: one frame or message larger than this closes with 1009.
-                          .setMaxWebSocketFrameSize(infra.settings().connect().maxFrameBytes())
-                          .setMaxWebSocketMessageSize(infra.settings().connect().maxFrameBytes()));
+                          // Device sockets: a message over max-frame-bytes is read, then the socket
+                          // closes with 1009 (DeviceSocket); one over this transport bound is not
+                          // read at all, and the connection drops.
+                          .setMaxWebSocketFrameSize(webSocketTransportLimit())
+                          .setMaxWebSocketMessageSize(webSocketTransportLimit()));
               return server
                   .invalidRequestHandler(ErrorResponses::invalidRequest)
                   .requestHandler(
@@ -281,6 +283,11 @@ public final class EdgeVerticle extends VerticleBase {
 
     ErrorResponses.mount(router);
     return router;
+  }
+
+  /** The largest WebSocket frame or message read at all: 4 x max-frame-bytes, at least 64 KiB. */
+  private int webSocketTransportLimit() {
+    return Math.max(65_536, 4 * infra.settings().connect().maxFrameBytes());
   }
 
   /** The device sockets of this verticle, on the node's sessions and the player's pieces. */

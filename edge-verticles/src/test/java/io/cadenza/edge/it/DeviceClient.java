@@ -119,9 +119,26 @@ public final class DeviceClient implements AutoCloseable {
     }
   }
 
-  /** Waits for a state frame whose version is at least {@code version}. */
+  /** The frames taken by waits so far, in order (for failure messages). */
+  public List<Received> seen() {
+    return List.copyOf(seen);
+  }
+
+  /**
+   * The first state frame whose version is at least {@code version}: one a wait took already (e.g.
+   * a state that came before the ack {@link #command} waited for), else the next one to come.
+   */
   public Received awaitState(long version, Duration timeout) throws InterruptedException {
-    return await("state", f -> f.getJsonObject("state").getLong("version") >= version, timeout);
+    Predicate<JsonObject> test =
+        f ->
+            "state".equals(f.getString("type"))
+                && f.getJsonObject("state").getLong("version") >= version;
+    for (Received taken : seen) {
+      if (test.test(taken.frame())) {
+        return taken;
+      }
+    }
+    return await("state", test, timeout);
   }
 
   /** The close code the server sent, waiting up to the timeout. */

@@ -103,7 +103,9 @@ class DeviceGatewayIT {
           phone.awaitState(transferVersion, WAIT).frame().getJsonObject("state");
       JsonObject laptopAfter =
           laptop.awaitState(transferVersion, WAIT).frame().getJsonObject("state");
-      assertThat(laptopAfter.getLong("version")).isEqualTo(phoneAfter.getLong("version"));
+      assertThat(laptopAfter.getLong("version"))
+          .as("phone saw %s, laptop saw %s", phone.seen(), laptop.seen())
+          .isEqualTo(phoneAfter.getLong("version"));
       assertThat(laptopAfter.getJsonObject("device").getString("id")).isEqualTo("laptop");
       assertThat(laptopAfter.getBoolean("is_playing")).isTrue();
       assertThat(laptopAfter.getString("item_id")).isEqualTo(onPhone.getString("item_id"));
