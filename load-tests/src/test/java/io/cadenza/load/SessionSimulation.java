@@ -314,7 +314,9 @@ public class SessionSimulation extends Simulation {
                                 argsOfSession.apply(session))))
         .exec(look)
         .asLongAs(session -> !session.<Pending>get("pending").done(timeout))
-        .on(pause(Duration.ofMillis(50)).exec(look))
+        // Looking more rarely the longer it takes: the times are the frames' own arrival times, so
+        // this only bounds how soon the user goes on, and a slow node is not flooded with looks.
+        .on(pause(session -> session.<Pending>get("pending").nextLook()).exec(look))
         .exec(session -> settled(name, session))
         .doIf(session -> !session.<Pending>get("pending").confirmItem.isEmpty())
         .then(
@@ -461,6 +463,11 @@ public class SessionSimulation extends Simulation {
           }
         }
       }
+    }
+
+    /** A quarter of the time waited so far, 20 ms to 1 s. */
+    Duration nextLook() {
+      return Duration.ofMillis(Math.max(20, Math.min(1000, (now() - t0) / 4)));
     }
 
     boolean allArrived() {
