@@ -24,8 +24,12 @@ final class NodeHeap {
 
   private NodeHeap() {}
 
-  /** Per node and summed: {@code heap_used_kb}, {@code rss_kb}, and how long it took. */
-  static Map<String, Object> measure(List<Long> pids) {
+  /**
+   * Per node and summed: {@code heap_used_kb}, {@code rss_kb}, and how long it took. With {@code
+   * histogram} (a file name prefix, may be null) the live objects' class histogram of each node is
+   * written next to it ({@code <prefix>-<pid>.txt}, the top 60 classes).
+   */
+  static Map<String, Object> measure(List<Long> pids, String histogram) {
     long start = System.nanoTime();
     List<Map<String, Object>> nodes = new ArrayList<>();
     long heap = 0;
@@ -39,6 +43,14 @@ final class NodeHeap {
         throw new IllegalStateException("jcmd " + pid + " GC.heap_info said: " + info);
       }
       long heapKb = Long.parseLong(used.group(1));
+      if (histogram != null) {
+        String top = String.join("\n", jcmd(pid, "GC.class_histogram").lines().limit(64).toList());
+        try {
+          Files.writeString(Path.of(histogram + "-" + pid + ".txt"), top + "\n");
+        } catch (IOException e) {
+          System.out.println("Could not write the class histogram: " + e);
+        }
+      }
       long rssKb = residentKb(pid);
       Map<String, Object> node = new LinkedHashMap<>();
       node.put("pid", pid);

@@ -549,7 +549,7 @@ public class SessionSimulation extends Simulation {
         "%d users signed in, %d tracks to play, %d nodes to measure.%n",
         tokens.size(), tracks.size(), nodePids.size());
     if (!nodePids.isEmpty()) {
-      heap.put("without", NodeHeap.measure(nodePids));
+      heap.put("without", NodeHeap.measure(nodePids, histogram("without")));
     }
     Thread coordinator = new Thread(this::coordinate, "session-bench-coordinator");
     coordinator.setDaemon(true);
@@ -585,7 +585,7 @@ public class SessionSimulation extends Simulation {
           arrived.get(), connectedDevices.get(), connectedUsers.get());
       if (!nodePids.isEmpty()) {
         Thread.sleep(settle * 1000L);
-        Map<String, Object> with = NodeHeap.measure(nodePids);
+        Map<String, Object> with = NodeHeap.measure(nodePids, histogram("with"));
         with.put("devices", connectedDevices.get());
         heap.put("with", with);
       }
@@ -597,6 +597,15 @@ public class SessionSimulation extends Simulation {
     } finally {
       go.set(true);
     }
+  }
+
+  /** Where the class histograms go: next to {@code -Dbench.out}, when it is set. */
+  private String histogram(String when) {
+    if (out.isEmpty()) {
+      return null;
+    }
+    Path path = Path.of(out).toAbsolutePath();
+    return path.resolveSibling("heap-histogram-" + when).toString();
   }
 
   private List<String> findTracks(HttpClient client) {
