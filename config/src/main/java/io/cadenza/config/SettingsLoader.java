@@ -138,6 +138,7 @@ public final class SettingsLoader {
                     "cadenza.cluster.akka.stable-after",
                     Duration.ofSeconds(1),
                     Duration.ofMinutes(5))));
+    akkaLease(r);
     var auth = auth(r);
     var edge =
         new CadenzaSettings.Edge(
@@ -173,6 +174,41 @@ public final class SettingsLoader {
     return new CadenzaSettings(
         node, http, cql, kafka, redis, cluster, auth, edge, health, media, search, session, connect,
         config);
+  }
+
+  /**
+   * Validates the split-brain resolver's lease timings. Akka reads them itself (through {@code
+   * cadenza.cql-lease} and {@code lease-majority} in {@code cadenza-akka.conf}), so they are only
+   * checked here, to stop start-up with a message naming the key.
+   */
+  private static void akkaLease(Reader r) {
+    String prefix = "cadenza.cluster.akka.lease.";
+    Duration timeout =
+        r.duration(prefix + "heartbeat-timeout", Duration.ofSeconds(3), Duration.ofMinutes(10));
+    if (timeout.toMillis() % 1000 != 0) {
+      throw new InvalidSettingException(
+          prefix + "heartbeat-timeout",
+          "must be whole seconds (it is the lease row's CQL TTL)",
+          r.rawOf(prefix + "heartbeat-timeout"));
+    }
+    Duration interval =
+        r.duration(prefix + "heartbeat-interval", Duration.ofMillis(100), Duration.ofMinutes(3));
+    if (interval.multipliedBy(3).compareTo(timeout) > 0) {
+      throw new InvalidSettingException(
+          prefix + "heartbeat-interval",
+          "must be at most a third of " + prefix + "heartbeat-timeout (" + timeout + ")",
+          r.rawOf(prefix + "heartbeat-interval"));
+    }
+    Duration operation =
+        r.duration(prefix + "operation-timeout", Duration.ofMillis(100), Duration.ofMinutes(1));
+    if (operation.compareTo(interval) > 0) {
+      throw new InvalidSettingException(
+          prefix + "operation-timeout",
+          "must not be longer than " + prefix + "heartbeat-interval (" + interval + ")",
+          r.rawOf(prefix + "operation-timeout"));
+    }
+    r.duration(prefix + "acquire-delay-for-minority", Duration.ZERO, Duration.ofMinutes(1));
+    r.duration(prefix + "release-after", Duration.ofSeconds(1), Duration.ofMinutes(10));
   }
 
   private static CadenzaSettings.Connect connect(Reader r) {

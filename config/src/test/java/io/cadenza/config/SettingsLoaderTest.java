@@ -171,21 +171,60 @@ class SettingsLoaderTest {
   }
 
   @Test
-  void splitBrainResolverKeepsTheOldestAndItsStableAfterIsConfigurable() {
+  void splitBrainResolverUsesTheCqlLeaseAndItsStableAfterIsConfigurable() {
     CadenzaSettings s = load(Map.of(), Map.of());
-    assertThat(s.cluster().akka().stableAfter()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.cluster().akka().stableAfter()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.hocon().getString("akka.cluster.split-brain-resolver.active-strategy"))
-        .isEqualTo("keep-oldest");
-    assertThat(s.hocon().getBoolean("akka.cluster.split-brain-resolver.keep-oldest.down-if-alone"))
-        .isTrue();
+        .isEqualTo("lease-majority");
     assertThat(s.hocon().getDuration("akka.cluster.split-brain-resolver.stable-after"))
-        .isEqualTo(Duration.ofSeconds(2));
+        .isEqualTo(Duration.ofSeconds(1));
     CadenzaSettings slower = load(Map.of("CADENZA_AKKA_STABLE_AFTER", "7s"), Map.of());
     assertThat(slower.cluster().akka().stableAfter()).isEqualTo(Duration.ofSeconds(7));
     assertThat(slower.hocon().getDuration("akka.cluster.split-brain-resolver.stable-after"))
         .isEqualTo(Duration.ofSeconds(7));
     assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.cluster.akka.stable-after", "100ms")))
         .hasMessageContaining("cadenza.cluster.akka.stable-after");
+  }
+
+  @Test
+  void leaseMajorityLoadsTheCqlLeaseWithTheLeaseTimings() {
+    CadenzaSettings s = load(Map.of("CADENZA_CQL_KEYSPACE", "other"), Map.of());
+    String majority = "akka.cluster.split-brain-resolver.lease-majority.";
+    String path = s.hocon().getString(majority + "lease-implementation");
+    assertThat(path).isEqualTo("cadenza.cql-lease");
+    assertThat(s.hocon().getString(majority + "lease-name")).isEqualTo("cadenza-akka-sbr");
+    assertThat(s.hocon().getDuration(majority + "acquire-lease-delay-for-minority"))
+        .isEqualTo(Duration.ofMillis(500));
+    assertThat(s.hocon().getDuration(majority + "release-after")).isEqualTo(Duration.ofSeconds(20));
+    var lease = s.hocon().getConfig(path);
+    assertThat(lease.getString("lease-class")).isEqualTo("io.cadenza.session.CqlLease");
+    assertThat(lease.getDuration("heartbeat-timeout")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(lease.getDuration("heartbeat-interval")).isEqualTo(Duration.ofSeconds(2));
+    assertThat(lease.getDuration("lease-operation-timeout")).isEqualTo(Duration.ofSeconds(2));
+    assertThat(lease.getString("keyspace")).isEqualTo("other");
+    assertThat(lease.getString("table")).isEqualTo("leases");
+  }
+
+  @Test
+  void leaseTtlIsConfigurableFromTheEnvironment() {
+    CadenzaSettings s = load(Map.of("CADENZA_AKKA_LEASE_TTL", "30s"), Map.of());
+    assertThat(s.hocon().getDuration("cadenza.cql-lease.heartbeat-timeout"))
+        .isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void leaseTimingsThatCannotWorkStopStartUp() {
+    String prefix = "cadenza.cluster.akka.lease.";
+    assertThatThrownBy(() -> load(Map.of("CADENZA_AKKA_LEASE_TTL", "4500ms"), Map.of()))
+        .hasMessageContaining(prefix + "heartbeat-timeout")
+        .hasMessageContaining("whole seconds");
+    assertThatThrownBy(() -> load(Map.of(), Map.of(prefix + "heartbeat-interval", "4s")))
+        .hasMessageContaining(prefix + "heartbeat-interval")
+        .hasMessageContaining("a third");
+    assertThatThrownBy(() -> load(Map.of(), Map.of(prefix + "operation-timeout", "3s")))
+        .hasMessageContaining(prefix + "operation-timeout");
+    assertThatThrownBy(() -> load(Map.of(), Map.of(prefix + "acquire-delay-for-minority", "2m")))
+        .hasMessageContaining(prefix + "acquire-delay-for-minority");
   }
 
   @Test
@@ -227,6 +266,39 @@ class SettingsLoaderTest {
         .hasMessageContaining("tick-interval");
     assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.session.passivate-after", "0s")))
         .hasMessageContaining("cadenza.session.passivate-after");
+  }
+
+  @Test
+  void connectSettingsHaveTheirDefaults() {
+    assertThat(load(Map.of(), Map.of()).connect())
+        .isEqualTo(
+            new CadenzaSettings.Connect(
+                16 * 1024,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(45),
+                10,
+                20,
+                40,
+                256 * 1024,
+                Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void connectSettingsAreValidated() {
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.connect.max-frame-bytes", "10")))
+        .hasMessageContaining("cadenza.connect.max-frame-bytes");
+    assertThatThrownBy(() -> load(Map.of(), Map.of("cadenza.connect.frame-burst", "0")))
+        .hasMessageContaining("cadenza.connect.frame-burst");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    Map.of(
+                        "cadenza.connect.ping-interval", "30s",
+                        "cadenza.connect.silent-timeout", "20s")))
+        .hasMessageContaining("cadenza.connect.silent-timeout")
+        .hasMessageContaining("ping-interval");
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.cadenza.edge.catalog.CatalogServices;
 import io.cadenza.edge.connect.EventBusSessionListener;
 import io.cadenza.edge.http.EdgeVerticle;
 import io.cadenza.edge.media.MediaServices;
+import io.cadenza.session.CqlLease;
 import io.cadenza.session.CqlSessionStore;
 import io.cadenza.session.SessionCluster;
 import io.cadenza.session.Sessions;
@@ -190,7 +191,9 @@ public final class CadenzaNode {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.getNetworkConfig().setPort(hz.port()).setPortAutoIncrement(true);
-    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(hz.host());
+    // The member's own address, taken as it is: interface matching would refuse a loopback alias
+    // such as 127.0.0.2 (the loopback interface lists only 127.0.0.1).
+    config.setProperty("hazelcast.local.localAddress", hz.host());
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
@@ -262,6 +265,9 @@ public final class CadenzaNode {
   private Void migrate() {
     new CqlMigrations(cql, settings.cql())
         .apply(CqlMigrations.fromClasspath(CqlMigrations.BUILT_IN));
+    // The split-brain resolver's lease lives in ScyllaDB: until it has the session, a node that
+    // loses a peer cannot take the lease and downs itself.
+    CqlLease.provideSession(sessionCluster.system(), cql);
     return null;
   }
 
