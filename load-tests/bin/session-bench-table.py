@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Prints the table of ./cadenza bench session (Markdown) from one SessionSimulation run.
+
+Reads the results the simulation wrote (transfer times from the command sent until every device of
+the user had the new state, per transfer; sockets connected; the nodes' heap after a full GC with
+none and with all of the benchmark's devices connected; errors) and, when given, the Gatling report
+(its own figures for the WebSocket handshakes, the hellos and the commands' acks, whole ms). Exits 1
+when the run is not a valid measurement: no transfer measured, failed transfers or connections, or
+no heap figures when they were asked for.
+"""
+
+import argparse
+import json
+import sys
+
+from gatling_tables import report_rows
+
+TARGET_P99_MS = {1: 25, 2: 50}
+TARGET_KB_PER_DEVICE = 20.0
+
+COLUMNS = {2: "total", 3: "ok", 4: "ko", 8: "p50", 10: "p95", 11: "p99", 12: "max"}
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return "n/a"
+    if isinstance(value, (int, float)) and digits == 0:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results", required=True, help="the JSON the simulation wrote")
+    parser.add_argument("--report", help="the Gatling report folder")
+    parser.add_argument("--load", help="load average lines (uptime) before and after")
+    parser.add_argument("--command", help="the command line, for the heading")
+    args = parser.parse_args()
+
+    with open(args.results, encoding="utf-8") as f:
+        run = json.load(f)
+    s = run["settings"]
+    nodes = s["nodes"]
+    sockets = s["users"] * s["devices"]
+    problems = []
+
+    if args.command:
+        print(f"`{args.command}`")
+        print()
+    where = (
+        "one node"
+        if nodes == 1
+        else f"two nodes (devices 1–{s['devices'] // 2} of each user on the first, the rest on the second)"
+    )
+    print(
+        f"{s['users']:,} users × {s['devices']} devices = {sockets:,} sockets on {where}, connected over "
+        f"{s['ramp']} s; then per user one `play` and {s['transfers']} transfers, {s['pause']:g} s apart "
+        f"on average; a transfer counts once every device of the user has its new state "
+        f"(time-out {s['timeout']} s)."
+    )
+    if args.load:
+        try:
+            for line in open(args.load, encoding="utf-8").read().splitlines():
+                if line.strip():
+                    print(line.strip() + "  ")
+        except OSError:
+            pass
+    print()
+
+    print("| Notified (command sent → state on every device) | count | p50 ms | p95 ms | p99 ms | max ms | mean ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    rows = [
+        ("**transfer → all devices of the user**", run["transfer"]),
+        ("transfer → first device", run["transfer_first_device"]),
+        ("play → all devices", run["play"]),
+        ("command → its ack (state durable)", run["ack"]),
+    ]
+    for label, r in rows:
+        print(
+            f"| {label} | {fmt(r['count'])} | {fmt(r['p50'])} | {fmt(r['p95'])} | {fmt(r['p99'])} | "
+            f"{fmt(r['max'])} | {fmt(r['mean'], 1)} |"
+        )
+    window = run.get("transfer_window_s") or 0
+    if window > 0:
+        print()
+        print(f"Transfers went on for {window:.0f} s: {run['transfer']['count'] / window:,.0f} transfers/s.")
+    print()
+
+    errors = run.get("errors", {})
+    failed = sum(errors.values())
+    print("| Sockets | asked | connected (most at once) | users with all devices | connected in | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        f"| {nodes} node{'s' if nodes > 1 else ''} | {sockets:,} | {run['devices_connected_max']:,} | "
+        f"{run['users_connected']:,} of {s['users']:,} | {run['connect_s']:.0f} s | {failed:,} |"
+    )
+    print()
+
+    heap = run.get("heap", {})
+    kb_per_device = None
+    if "without" in heap and "with" in heap:
+        without, with_ = heap["without"], heap["with"]
+        devices = with_.get("devices") or 0
+        if devices:
+            kb_per_device = (with_["heap_used_kb"] - without["heap_used_kb"]) / devices
+            rss_per_device = (with_["rss_kb"] - without["rss_kb"]) / devices
+        print("| Heap after a full GC | devices connected | heap used | resident (RSS) |")
+        print("|---|---:|---:|---:|")
+        print(f"| before connecting | 0 | {without['heap_used_kb'] / 1024:,.1f} MB | {without['rss_kb'] / 1024:,.0f} MB |")
+        print(f"| all connected | {devices:,} | {with_['heap_used_kb'] / 1024:,.1f} MB | {with_['rss_kb'] / 1024:,.0f} MB |")
+        if kb_per_device is not None:
+            print(f"| **per device** | | **{kb_per_device:.1f} KB** | {rss_per_device:.1f} KB |")
+        print()
+    elif "error" in heap:
+        problems.append(f"the heap was not measured: {heap['error']}")
+    else:
+        print("Heap: not measured (no -Dnode.pids).")
+        print()
+
+    if args.report:
+        try:
+            report = report_rows(f"{args.report}/index.html", COLUMNS)
+        except OSError:
+            report = {}
+        names = [n for n in report if n != "All Requests"]
+        if names:
+            print("Gatling's own figures (whole ms; `connect` is the WebSocket handshake, `welcome` the hello until the welcome):")
+            print()
+            print("| Request (Gatling) | count | KO | p50 ms | p95 ms | p99 ms | max ms |")
+            print("|---|---:|---:|---:|---:|---:|---:|")
+            for name in names:
+                r = report[name]
+                print(
+                    f"| {name} | {fmt(r.get('total'))} | {fmt(r.get('ko'))} | {fmt(r.get('p50'))} | "
+                    f"{fmt(r.get('p95'))} | {fmt(r.get('p99'))} | {fmt(r.get('max'))} |"
+                )
+            print()
+
+    if errors:
+        print("| Error | count |")
+        print("|---|---:|")
+        for name, count in sorted(errors.items()):
+            print(f"| {name} | {count:,} |")
+        print()
+
+    target = TARGET_P99_MS.get(nodes, 50)
+    p99 = run["transfer"]["p99"] if run["transfer"]["count"] else None
+    print("| Target | measured | met |")
+    print("|---|---:|---|")
+    place = "same node" if nodes == 1 else "across nodes"
+    print(f"| transfer p99 ≤ {target} ms ({place}) | {fmt(p99)} ms | {'yes' if p99 is not None and p99 <= target else 'no'} |")
+    if kb_per_device is not None:
+        met = "yes" if kb_per_device <= TARGET_KB_PER_DEVICE else "no"
+        print(f"| heap ≤ {TARGET_KB_PER_DEVICE:.0f} KB per connected device | {kb_per_device:.1f} KB | {met} |")
+    else:
+        print(f"| heap ≤ {TARGET_KB_PER_DEVICE:.0f} KB per connected device | n/a | not measured |")
+
+    if not run["transfer"]["count"] and s["transfers"] > 0:
+        problems.append("no transfer was measured")
+    if failed:
+        problems.append(f"{failed} errors (see the table)")
+    if run["users_connected"] < s["users"]:
+        problems.append(f"only {run['users_connected']} of {s['users']} users connected all their devices")
+    if problems:
+        print()
+        print("Not a valid measurement: " + "; ".join(problems) + ".")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
