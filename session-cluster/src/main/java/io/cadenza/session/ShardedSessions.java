@@ -59,20 +59,27 @@ public final class ShardedSessions implements Sessions {
   public CompletionStage<Outcome> apply(
       String userId, Command command, OptionalLong expectedVersion) {
     Long expected = expectedVersion.isPresent() ? expectedVersion.getAsLong() : null;
-    return ask(userId, replyTo -> new UserSession.Apply(command, expected, replyTo))
-        .thenApply(UserSession.Reply::outcome);
+    return ask(
+        userId,
+        replyTo -> new UserSession.Apply(command, expected, replyTo),
+        UserSession.Reply::outcome);
   }
 
   @Override
   public CompletionStage<PlaybackState> state(String userId) {
-    return ask(userId, UserSession.GetState::new).thenApply(UserSession.Reply::state);
+    return ask(userId, UserSession.GetState::new, UserSession.Reply::state);
   }
 
-  private CompletionStage<UserSession.Reply> ask(
+  /**
+   * Asks the user's entity; the stage fails with the {@link RetriableException} itself (not wrapped
+   * in a CompletionException), so callers see its status.
+   */
+  private <T> CompletionStage<T> ask(
       String userId,
-      Function<akka.actor.typed.ActorRef<UserSession.Reply>, UserSession.Message> message) {
+      Function<akka.actor.typed.ActorRef<UserSession.Reply>, UserSession.Message> message,
+      Function<UserSession.Reply, T> answerOf) {
     EntityRef<UserSession.Message> ref = sharding.entityRefFor(UserSession.ENTITY_TYPE_KEY, userId);
-    CompletableFuture<UserSession.Reply> answer = new CompletableFuture<>();
+    CompletableFuture<T> answer = new CompletableFuture<>();
     AskPattern.ask(ref, message::apply, settings.askTimeout(), system.scheduler())
         .whenComplete(
             (reply, failure) -> {
@@ -83,7 +90,7 @@ public final class ShardedSessions implements Sessions {
               } else if (reply.failure() != null) {
                 answer.completeExceptionally(RetriableException.unavailable(reply.failure(), null));
               } else {
-                answer.complete(reply);
+                answer.complete(answerOf.apply(reply));
               }
             });
     return answer;

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DeviceGateway {
 
   /** Devices connected to this node, over all its verticles (a gauge). */
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(DeviceGateway.class);
+
   private static final AtomicInteger CONNECTED = new AtomicInteger();
 
   private final Vertx vertx;
@@ -96,8 +99,8 @@ public final class DeviceGateway {
         .toWebSocket()
         .onSuccess(
             ws -> {
+              // Counted down by the socket's own close handling (socketClosed).
               CONNECTED.incrementAndGet();
-              ws.closeHandler(v -> CONNECTED.decrementAndGet());
               new DeviceSocket(this, ws, principal).start();
             })
         .onFailure(failure -> ctx.fail(new HttpException(400, "Not a WebSocket upgrade")));
@@ -122,6 +125,11 @@ public final class DeviceGateway {
               .onFailure(failure -> users.remove(socket.userId(), group));
     }
     return group.subscription.mapEmpty();
+  }
+
+  /** A socket closed (once per socket, whatever closed it). */
+  void socketClosed() {
+    CONNECTED.decrementAndGet();
   }
 
   void leave(DeviceSocket socket) {
@@ -171,7 +179,12 @@ public final class DeviceGateway {
                 state = rendered;
                 devices = changedDevices;
                 for (DeviceSocket socket : List.copyOf(sockets)) {
-                  socket.deliver(changed, rendered, changedDevices);
+                  try {
+                    socket.deliver(changed, rendered, changedDevices);
+                  } catch (RuntimeException e) {
+                    // One socket's failure must not keep the state from the others.
+                    LOG.debug("Delivering a state to a socket failed: {}", e.toString());
+                  }
                 }
               });
     }

@@ -250,6 +250,9 @@ final class DeviceSocket {
   }
 
   private void answerFailure(String id, Throwable failure) {
+    if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
+      failure = failure.getCause();
+    }
     if (failure instanceof CadenzaException known) {
       send(
           Frames.error(
@@ -309,7 +312,7 @@ final class DeviceSocket {
 
   /** A new state of the session, rendered, for this socket. */
   void deliver(long version, JsonObject state, JsonObject devices) {
-    if (!welcomed || closed || version <= sentVersion) {
+    if (!welcomed || closed || ws.isClosed() || version <= sentVersion) {
       return;
     }
     sentVersion = version;
@@ -398,6 +401,7 @@ final class DeviceSocket {
       return;
     }
     closed = true;
+    gateway.socketClosed();
     var vertx = gateway.vertx();
     vertx.cancelTimer(pingTimer);
     vertx.cancelTimer(expiryTimer);
