@@ -152,9 +152,7 @@ public record PlaybackState(
 
   /** What the visible state is: everything but the devices' last-seen times. */
   public PlaybackState visible() {
-    return new PlaybackState(
-        userId,
-        version,
+    return withDevices(
         devices.stream()
             .map(
                 d ->
@@ -166,7 +164,27 @@ public record PlaybackState(
                         d.canControlVolume(),
                         d.online(),
                         Instant.EPOCH))
-            .toList(),
+            .toList());
+  }
+
+  /**
+   * The state as a session restored at {@code now} (on start, possibly on another node after a
+   * crash) takes it: its online devices count as seen now, so the time the session was away does
+   * not time them out; a device really gone times out one device timeout later. Nothing visible
+   * changes, the version neither.
+   */
+  public PlaybackState restoredAt(Instant now) {
+    return withDevices(
+        devices.stream()
+            .map(d -> d.online() && d.lastSeen().isBefore(now) ? d.seen(now) : d)
+            .toList());
+  }
+
+  private PlaybackState withDevices(List<Device> newDevices) {
+    return new PlaybackState(
+        userId,
+        version,
+        newDevices,
         activeDeviceId,
         contextUri,
         items,

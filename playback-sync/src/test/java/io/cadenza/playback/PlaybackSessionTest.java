@@ -241,6 +241,30 @@ class PlaybackSessionTest {
     assertThat(rejected(new Command.SetVolume("tv", 70))).isEqualTo(Reason.VOLUME_CONTROL_DISALLOW);
   }
 
+  @Test
+  void aRestoredSessionCountsItsOnlineDevicesAsSeenNowAndChangesNothingVisible() {
+    connect("phone");
+    connect("tv");
+    ok(play("phone", 0, 0));
+    later(31_000);
+    ok(new Command.Heartbeat("phone"));
+    ok(tick()); // the silent tv goes offline
+    assertThat(state.device("tv").orElseThrow().online()).isFalse();
+    PlaybackState before = state;
+
+    later(3_600_000); // the session was away for an hour (a crashed node)
+    PlaybackState restored = state.restoredAt(now);
+
+    assertThat(restored.visible()).isEqualTo(before.visible());
+    assertThat(restored.device("phone").orElseThrow().lastSeen()).isEqualTo(now);
+    assertThat(restored.device("tv").orElseThrow()).isEqualTo(before.device("tv").orElseThrow());
+    // The first tick after the restore does not time the phone out.
+    state = restored;
+    ok(tick());
+    assertThat(state.device("phone").orElseThrow().online()).isTrue();
+    assertThat(state.activeDeviceId()).isEqualTo("phone");
+  }
+
   // ---- helpers
 
   private void connect(String id) {

@@ -12,7 +12,6 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import io.cadenza.config.CadenzaSettings;
 import io.cadenza.playback.Command;
-import io.cadenza.playback.Device;
 import io.cadenza.playback.Event;
 import io.cadenza.playback.Outcome;
 import io.cadenza.playback.PlaybackSession;
@@ -201,7 +200,10 @@ public final class UserSession extends AbstractBehavior<UserSession.Message> {
     }
     Instant now = clock.instant();
     state =
-        loaded.state().map(s -> restored(s, now)).orElseGet(() -> PlaybackState.empty(userId, now));
+        loaded
+            .state()
+            .map(s -> s.restoredAt(now))
+            .orElseGet(() -> PlaybackState.empty(userId, now));
     durable = state;
     timers.startTimerWithFixedDelay(Timer.TICK, settings.tickInterval());
     return stash.unstashAll(this);
@@ -210,39 +212,6 @@ public final class UserSession extends AbstractBehavior<UserSession.Message> {
   private Behavior<Message> onRetryLoad() {
     load();
     return this;
-  }
-
-  /**
-   * A state restored on (possibly another) node: its online devices count as seen now, so that the
-   * time the session was away (a crashed node, the failover) does not time them out; a device that
-   * is really gone times out one device-timeout later.
-   */
-  static PlaybackState restored(PlaybackState s, Instant now) {
-    List<Device> devices = new ArrayList<>(s.devices().size());
-    for (Device d : s.devices()) {
-      devices.add(
-          d.online() && d.lastSeen().isBefore(now)
-              ? new Device(
-                  d.id(), d.name(), d.type(), d.volumePercent(), d.canControlVolume(), true, now)
-              : d);
-    }
-    return new PlaybackState(
-        s.userId(),
-        s.version(),
-        devices,
-        s.activeDeviceId(),
-        s.contextUri(),
-        s.items(),
-        s.order(),
-        s.orderPosition(),
-        s.queued(),
-        s.current(),
-        s.positionMs(),
-        s.positionAt(),
-        s.playing(),
-        s.shuffle(),
-        s.repeat(),
-        s.pendingTransfer());
   }
 
   // ---- commands
