@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,14 +120,16 @@ class UserSessionTest {
         new Device(id, "Device " + id, DeviceType.SMARTPHONE, 50, true, true, Instant.now()));
   }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in 10 s");
-      }
-      Thread.sleep(5);
-    }
+  private static void awaitTrue(java.util.concurrent.Callable<Boolean> condition) {
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(condition);
+  }
+
+  /** The future stays pending for a while (what is awaited must not happen yet). */
+  private static void staysPending(CompletableFuture<?> future) {
+    Awaitility.await()
+        .during(Duration.ofMillis(100))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !future.isDone());
   }
 
   @Test
@@ -134,8 +137,7 @@ class UserSessionTest {
     start();
     CompletableFuture<UserSession.Reply> reply = apply(connect("phone"), null);
     awaitTrue(() -> store.saved.size() == 1);
-    Thread.sleep(100);
-    assertThat(reply).isNotDone();
+    staysPending(reply);
     assertThat(told).isEmpty();
 
     store.completeAll();
@@ -156,8 +158,8 @@ class UserSessionTest {
     for (int i = 0; i < 300; i++) {
       burst.add(apply(connect("d" + i), null));
     }
-    Thread.sleep(200);
     // While the first write is in flight nothing else is written, and nothing answered.
+    staysPending(burst.get(burst.size() - 1));
     assertThat(store.saved).hasSize(1);
     assertThat(burst).noneMatch(CompletableFuture::isDone);
 
@@ -166,7 +168,7 @@ class UserSessionTest {
     // The burst goes out as one more write of the newest state.
     awaitTrue(() -> store.saved.size() == 2);
     assertThat(store.saved.get(1).version()).isEqualTo(301);
-    Thread.sleep(100);
+    staysPending(burst.get(0));
     assertThat(burst).noneMatch(CompletableFuture::isDone);
     store.completeAll();
     // Each command was applied in the order sent, each answered with its own outcome.
@@ -192,8 +194,7 @@ class UserSessionTest {
     CompletableFuture<UserSession.Reply> change = apply(connect("phone"), null);
     awaitTrue(() -> store.saved.size() == 1);
     CompletableFuture<UserSession.Reply> stale = apply(connect("laptop"), 0L);
-    Thread.sleep(100);
-    assertThat(stale).isNotDone();
+    staysPending(stale);
     store.completeAll();
     change.get(5, TimeUnit.SECONDS);
     Outcome refused = stale.get(5, TimeUnit.SECONDS).outcome();

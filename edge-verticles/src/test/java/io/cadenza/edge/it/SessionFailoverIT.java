@@ -144,6 +144,7 @@ class SessionFailoverIT {
     JsonObject playingOnA =
         a.awaitState(played.getLong("version"), WAIT).frame().getJsonObject("state");
     b.awaitState(played.getLong("version"), WAIT);
+    // Let the position run, so that continuity is measured on a moving position (not a wait).
     Thread.sleep(500);
 
     JsonObject transferred =
