@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cadenza.edge.connect.CloseCodes;
-import io.cadenza.playback.PlaybackState;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,22 +35,17 @@ class DeviceGatewayIT {
     album = TestAlbum.write(node.node(), node.settings().cql().keyspace(), 3, 300_000);
   }
 
-  private record User(String id, String token) {}
-
-  private static User user() {
-    Api.Account account = api.signUp();
-    return new User(account.id(), api.logIn(account, SCOPES).accessToken());
+  private static SessionUser user() {
+    return SessionUser.signUp(api, SCOPES);
   }
 
-  private static long version(User user) throws Exception {
-    PlaybackState state =
-        node.node().sessions().state(user.id()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return state.version();
+  private static long version(SessionUser user) throws Exception {
+    return user.state(node).version();
   }
 
   @Test
   void helloIsWelcomedWithTheStateAndTheDeviceList() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token())) {
       JsonObject welcome = phone.hello("phone", "Phone", "Smartphone");
       assertThat(welcome.getString("device_id")).isEqualTo("phone");
@@ -71,7 +64,7 @@ class DeviceGatewayIT {
 
   @Test
   void everyDeviceSeesTheSameVersionedStateAndATransferKeepsThePosition() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token());
         DeviceClient laptop = DeviceClient.connect(node.url(), user.token())) {
       phone.hello("phone", "Phone", "Smartphone");
@@ -121,8 +114,8 @@ class DeviceGatewayIT {
 
   @Test
   void badFramesGetErrorFramesAndChangeNothing() throws Exception {
-    User user = user();
-    User other = user();
+    SessionUser user = user();
+    SessionUser other = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token());
         DeviceClient speaker = DeviceClient.connect(node.url(), user.token());
         DeviceClient stranger = DeviceClient.connect(node.url(), other.token())) {
@@ -163,7 +156,7 @@ class DeviceGatewayIT {
 
   @Test
   void aCommandForAnOlderVersionIsRefused() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token())) {
       phone.hello("phone", "Phone", "Smartphone");
       long version = version(user);
@@ -181,7 +174,7 @@ class DeviceGatewayIT {
 
   @Test
   void anOversizedFrameClosesItsSocketOnly() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token());
         DeviceClient laptop = DeviceClient.connect(node.url(), user.token())) {
       phone.hello("phone", "Phone", "Smartphone");
@@ -203,7 +196,7 @@ class DeviceGatewayIT {
 
   @Test
   void repeatedBadFramesCloseTheSocket() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token())) {
       phone.hello("phone", "Phone", "Smartphone");
       for (int i = 0; i <= node.settings().connect().maxBadFrames(); i++) {
@@ -215,7 +208,7 @@ class DeviceGatewayIT {
 
   @Test
   void aNewSocketOfTheSameDeviceReplacesTheOld() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient first = DeviceClient.connect(node.url(), user.token());
         DeviceClient second = DeviceClient.connect(node.url(), user.token())) {
       first.hello("phone", "Phone", "Smartphone");
@@ -225,22 +218,13 @@ class DeviceGatewayIT {
       org.awaitility.Awaitility.await()
           .during(Duration.ofMillis(300))
           .atMost(WAIT)
-          .until(
-              () ->
-                  node.node()
-                      .sessions()
-                      .state(user.id())
-                      .toCompletableFuture()
-                      .get(10, TimeUnit.SECONDS)
-                      .device("phone")
-                      .filter(d -> d.online())
-                      .isPresent());
+          .until(() -> user.state(node).device("phone").filter(d -> d.online()).isPresent());
     }
   }
 
   @Test
   void timeSyncAnswersWithTheServersReceiveAndSendTimes() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token())) {
       long t0 = System.currentTimeMillis();
       phone.send(new JsonObject().put("type", "time_sync").put("t0", t0));

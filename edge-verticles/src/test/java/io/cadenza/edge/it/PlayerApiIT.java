@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,18 +35,15 @@ class PlayerApiIT {
     album = TestAlbum.write(node.node(), node.settings().cql().keyspace(), 4, 300_000);
   }
 
-  private record User(String id, String token) {}
-
-  private static User user() {
-    Api.Account account = api.signUp();
-    return new User(account.id(), api.logIn(account, SCOPES).accessToken());
+  private static SessionUser user() {
+    return SessionUser.signUp(api, SCOPES);
   }
 
-  private static PlaybackState state(User user) throws Exception {
-    return node.node().sessions().state(user.id()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private static PlaybackState state(SessionUser user) throws Exception {
+    return user.state(node);
   }
 
-  private static Response call(String method, String path, User user, String json) {
+  private static Response call(String method, String path, SessionUser user, String json) {
     byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
     return api.send(
         method,
@@ -64,7 +60,7 @@ class PlayerApiIT {
     assertThat(response.json().getJsonObject("error").getString("reason")).isEqualTo(reason);
   }
 
-  private static void playAlbumOn(User user, String deviceId) {
+  private static void playAlbumOn(SessionUser user, String deviceId) {
     Response played =
         call(
             "PUT",
@@ -76,7 +72,7 @@ class PlayerApiIT {
 
   @Test
   void nothingActiveIs204AndCommandsAre404NoActiveDevice() {
-    User user = user();
+    SessionUser user = user();
     assertThat(call("GET", "/v1/me/player", user, null).status()).isEqualTo(204);
     assertThat(call("GET", "/v1/me/player/currently-playing", user, null).status()).isEqualTo(204);
     Response devices = call("GET", "/v1/me/player/devices", user, null);
@@ -95,7 +91,7 @@ class PlayerApiIT {
 
   @Test
   void everyCommandRoundTripsAndTheDeviceSeesEachState() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token())) {
       phone.hello("phone", "Phone", "Smartphone");
       playAlbumOn(user, "phone");
@@ -153,7 +149,7 @@ class PlayerApiIT {
 
   @Test
   void transferTakesExactlyOneDeviceElse400AndMovesPlayback() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token());
         DeviceClient laptop = DeviceClient.connect(node.url(), user.token())) {
       phone.hello("phone", "Phone", "Smartphone");
@@ -189,8 +185,8 @@ class PlayerApiIT {
 
   @Test
   void anotherUsersDeviceIs404DeviceNotFound() throws Exception {
-    User owner = user();
-    User other = user();
+    SessionUser owner = user();
+    SessionUser other = user();
     try (DeviceClient speaker = DeviceClient.connect(node.url(), owner.token());
         DeviceClient phone = DeviceClient.connect(node.url(), other.token())) {
       speaker.hello("owners-speaker", "Speaker", "Speaker");
@@ -216,7 +212,7 @@ class PlayerApiIT {
 
   @Test
   void badInputIs400WithTheErrorObjectAndChangesNothing() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token())) {
       phone.hello("phone", "Phone", "Smartphone");
       playAlbumOn(user, "phone");
@@ -254,7 +250,7 @@ class PlayerApiIT {
 
   @Test
   void aStaleExpectedVersionIs409VersionConflict() throws Exception {
-    User user = user();
+    SessionUser user = user();
     try (DeviceClient phone = DeviceClient.connect(node.url(), user.token())) {
       phone.hello("phone", "Phone", "Smartphone");
       playAlbumOn(user, "phone");
@@ -281,7 +277,7 @@ class PlayerApiIT {
     assertThat(api.get("/v1/me/player", readOnly).status()).isEqualTo(204);
   }
 
-  private static String[] auth(User user) {
+  private static String[] auth(SessionUser user) {
     return new String[] {"Authorization", "Bearer " + user.token()};
   }
 }
