@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -22,6 +23,9 @@ import java.util.function.Function;
  * of its sessions' answered commands: they are started again on the survivors from the store.
  */
 public final class ShardedSessions implements Sessions {
+
+  /** Runs a task on the calling thread. */
+  private static final Executor DIRECT = Runnable::run;
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -73,6 +77,11 @@ public final class ShardedSessions implements Sessions {
   /**
    * Asks the user's entity; the stage fails with the {@link RetriableException} itself (not wrapped
    * in a CompletionException), so callers see its status.
+   *
+   * <p>The answer is taken on the thread that completes the ask (the reply's dispatcher thread),
+   * with an explicit executor: the stage Akka returns turns even {@code whenComplete} into {@code
+   * whenCompleteAsync} on the JDK's default executor, which on a machine of one or two cores is a
+   * new thread per task (a thread per answer, and asks timing out under load).
    */
   private <T> CompletionStage<T> ask(
       String userId,
@@ -81,7 +90,7 @@ public final class ShardedSessions implements Sessions {
     EntityRef<UserSession.Message> ref = sharding.entityRefFor(UserSession.ENTITY_TYPE_KEY, userId);
     CompletableFuture<T> answer = new CompletableFuture<>();
     AskPattern.ask(ref, message::apply, settings.askTimeout(), system.scheduler())
-        .whenComplete(
+        .whenCompleteAsync(
             (reply, failure) -> {
               if (failure != null) {
                 answer.completeExceptionally(
@@ -92,7 +101,8 @@ public final class ShardedSessions implements Sessions {
               } else {
                 answer.complete(answerOf.apply(reply));
               }
-            });
+            },
+            DIRECT);
     return answer;
   }
 }

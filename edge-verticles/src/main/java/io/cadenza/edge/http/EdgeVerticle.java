@@ -92,6 +92,11 @@ public final class EdgeVerticle extends VerticleBase {
                           .setHost(infra.settings().http().host())
                           .setPort(infra.settings().http().port())
                           .setCompressionSupported(false)
+                          // No WebSocket compression: a deflater and an inflater per socket cost
+                          // far more memory (native, and two embedded channels on the heap) than
+                          // they save on frames of a few KB.
+                          .setPerMessageWebSocketCompressionSupported(false)
+                          .setPerFrameWebSocketCompressionSupported(false)
                           .setMaxInitialLineLength(8192)
                           .setMaxHeaderSize(16384)
                           // Device sockets: a message over max-frame-bytes is read, then the socket
