@@ -305,12 +305,14 @@ public final class CadenzaNode {
    */
   private Void startSessions() {
     sessions =
-        ShardedSessions.start(
-            sessionCluster.system(),
-            CqlSessionStore.create(cql, settings.cql().keyspace()),
-            new EventBusSessionListener(vertx),
-            settings.session(),
-            Clock.systemUTC());
+        TimedSessions.of(
+            ShardedSessions.start(
+                sessionCluster.system(),
+                TimedSessions.of(CqlSessionStore.create(cql, settings.cql().keyspace()), metrics),
+                new EventBusSessionListener(vertx),
+                settings.session(),
+                Clock.systemUTC()),
+            metrics);
     return null;
   }
 
