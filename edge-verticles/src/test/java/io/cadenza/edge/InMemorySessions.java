@@ -1,15 +1,14 @@
 package io.cadenza.edge;
 
+import io.cadenza.edge.connect.EventBusSessionListener;
 import io.cadenza.edge.connect.SessionFeeds;
 import io.cadenza.playback.Command;
 import io.cadenza.playback.Outcome;
 import io.cadenza.playback.PlaybackSession;
 import io.cadenza.playback.PlaybackState;
 import io.cadenza.playback.Reason;
-import io.cadenza.session.SessionJson;
 import io.cadenza.session.Sessions;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InMemorySessions implements Sessions {
 
-  private final Vertx vertx;
+  private final EventBusSessionListener listener;
   private final Clock clock;
   private final Map<String, PlaybackState> states = new ConcurrentHashMap<>();
 
@@ -33,7 +32,7 @@ public final class InMemorySessions implements Sessions {
   public final AtomicInteger applied = new AtomicInteger();
 
   public InMemorySessions(Vertx vertx, Clock clock) {
-    this.vertx = vertx;
+    this.listener = new EventBusSessionListener(vertx);
     this.clock = clock;
   }
 
@@ -50,11 +49,7 @@ public final class InMemorySessions implements Sessions {
     if (outcome instanceof Outcome.Accepted accepted) {
       states.put(userId, accepted.state());
       if (accepted.state().version() != before.version()) {
-        vertx
-            .eventBus()
-            .publish(
-                SessionFeeds.address(userId),
-                Buffer.buffer(SessionJson.writeChange(accepted.state(), accepted.events())));
+        listener.changed(accepted.state(), accepted.events());
       }
     }
     return CompletableFuture.completedFuture(outcome);

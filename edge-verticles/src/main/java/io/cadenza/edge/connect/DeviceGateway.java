@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Clock;
@@ -143,8 +142,8 @@ public final class DeviceGateway {
   /** Gives a socket just welcomed the newest state its group rendered, if newer. */
   void catchUp(DeviceSocket socket) {
     UserDevices group = users.get(socket.userId());
-    if (group != null && group.state != null) {
-      socket.deliver(group.version, group.state, group.devices);
+    if (group != null && group.last != null) {
+      socket.deliver(group.last);
     }
   }
 
@@ -154,8 +153,7 @@ public final class DeviceGateway {
     final List<DeviceSocket> sockets = new ArrayList<>(4);
     Future<SessionFeeds.Subscription> subscription;
     long version = -1;
-    JsonObject state;
-    JsonObject devices;
+    Delivery last;
 
     UserDevices(String userId) {
       this.userId = userId;
@@ -167,7 +165,7 @@ public final class DeviceGateway {
       if (changed <= version) {
         return;
       }
-      JsonObject changedDevices = player.devices(change.state());
+      String devicesFrame = Frames.encode(Frames.devices(player.devices(change.state())));
       player
           .render(change.state(), now())
           .onSuccess(
@@ -176,11 +174,15 @@ public final class DeviceGateway {
                   return;
                 }
                 version = changed;
-                state = rendered;
-                devices = changedDevices;
+                last =
+                    new Delivery(
+                        changed,
+                        change.state().activeDeviceId(),
+                        devicesFrame,
+                        Frames.encode(Frames.state(rendered)));
                 for (DeviceSocket socket : List.copyOf(sockets)) {
                   try {
-                    socket.deliver(changed, rendered, changedDevices);
+                    socket.deliver(last);
                   } catch (RuntimeException e) {
                     // One socket's failure must not keep the state from the others.
                     LOG.debug("Delivering a state to a socket failed: {}", e.toString());

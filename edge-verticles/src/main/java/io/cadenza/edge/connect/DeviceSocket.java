@@ -40,8 +40,8 @@ final class DeviceSocket {
   private boolean replaced;
   private long sentVersion = -1;
   private String activeDeviceId;
-  private JsonObject sentDevices;
-  private JsonObject pendingState;
+  private String sentDevices;
+  private String pendingState;
   private long slowSince = -1;
   private long lastHeard;
   private boolean heardSinceHeartbeat;
@@ -154,9 +154,10 @@ final class DeviceSocket {
                         welcomed = true;
                         sentVersion = state.version();
                         activeDeviceId = state.activeDeviceId();
-                        sentDevices = gateway.player().devices(state);
+                        sentDevices =
+                            Frames.encode(Frames.devices(gateway.player().devices(state)));
                         send(Frames.welcome(device.id(), gateway.nowMs(), rendered));
-                        send(Frames.devices(sentDevices));
+                        sendText(sentDevices);
                         // A change that arrived while the welcome was made.
                         gateway.catchUp(this);
                       })
@@ -310,28 +311,26 @@ final class DeviceSocket {
 
   // ---- the session's changes
 
-  /** A new state of the session, rendered, for this socket. */
-  void deliver(long version, JsonObject state, JsonObject devices) {
-    if (!welcomed || closed || ws.isClosed() || version <= sentVersion) {
+  /** A new state of the session, its frames encoded once for all the user's sockets here. */
+  void deliver(Delivery delivery) {
+    if (!welcomed || closed || ws.isClosed() || delivery.version() <= sentVersion) {
       return;
     }
-    sentVersion = version;
-    JsonObject active = state.getJsonObject("device");
-    activeDeviceId = active == null ? null : active.getString("id");
-    if (!devices.equals(sentDevices)) {
-      sentDevices = devices;
-      send(Frames.devices(devices));
+    sentVersion = delivery.version();
+    activeDeviceId = delivery.activeDeviceId();
+    if (!delivery.devicesFrame().equals(sentDevices)) {
+      sentDevices = delivery.devicesFrame();
+      sendText(sentDevices);
     }
-    JsonObject frame = Frames.state(state);
     if (ws.writeQueueFull()) {
       // States are whole: a socket that cannot keep up only gets the newest when it drains.
-      pendingState = frame;
+      pendingState = delivery.stateFrame();
       if (slowSince < 0) {
         slowSince = gateway.nowMs();
       }
       return;
     }
-    send(frame);
+    sendText(delivery.stateFrame());
   }
 
   /** Another socket announced a device: if it is this one's, this socket is replaced. */
@@ -345,9 +344,9 @@ final class DeviceSocket {
   private void drained() {
     slowSince = -1;
     if (pendingState != null) {
-      JsonObject frame = pendingState;
+      String frame = pendingState;
       pendingState = null;
-      send(frame);
+      sendText(frame);
     }
   }
 
@@ -382,8 +381,12 @@ final class DeviceSocket {
   // ---- writing and closing
 
   private void send(JsonObject frame) {
+    sendText(Frames.encode(frame));
+  }
+
+  private void sendText(String frame) {
     if (!closed) {
-      ws.writeTextMessage(frame.encode());
+      ws.writeTextMessage(frame);
     }
   }
 

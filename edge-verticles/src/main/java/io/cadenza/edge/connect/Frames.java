@@ -5,6 +5,7 @@ import io.cadenza.playback.Device;
 import io.cadenza.playback.DeviceType;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -201,6 +202,17 @@ final class Frames {
         .put("device_id", deviceId)
         .put("server_time", serverTime)
         .put("state", state);
+  }
+
+  /**
+   * Jackson's streaming encoder: a JsonObject's default encoding goes through an ObjectMapper per
+   * nested object, many times the garbage of this for the same text.
+   */
+  private static final JacksonCodec CODEC = new JacksonCodec();
+
+  /** A frame's text. */
+  static String encode(JsonObject frame) {
+    return CODEC.toString(frame, false);
   }
 
   static JsonObject state(JsonObject state) {

@@ -1,10 +1,8 @@
 package io.cadenza.edge.connect;
 
 import io.cadenza.session.SessionChange;
-import io.cadenza.session.SessionJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -52,6 +50,7 @@ public final class SessionFeeds {
 
   public SessionFeeds(Vertx vertx) {
     this.vertx = vertx;
+    SessionChangeCodec.register(vertx);
   }
 
   /** The event bus address of a user's session changes. */
@@ -123,7 +122,8 @@ public final class SessionFeeds {
       }
       SessionChange change;
       try {
-        change = SessionJson.readChange(((Buffer) message.body()).getBytes());
+        // Read from JSON here when it came from another node.
+        change = (SessionChange) message.body();
       } catch (RuntimeException e) {
         LOG.warn("Dropped an unreadable session change for user {}: {}", userId, e.toString());
         return;

@@ -7,9 +7,12 @@ import io.cadenza.session.SessionStore;
 import io.cadenza.session.Sessions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The session metrics of a node, as decorators: {@code cadenza.session.commands} (a command from
@@ -23,6 +26,7 @@ final class TimedSessions {
 
   /** {@code sessions}, each call timed. */
   static Sessions of(Sessions sessions, MeterRegistry metrics) {
+    Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
     return new Sessions() {
       @Override
       public CompletionStage<Outcome> apply(
@@ -34,6 +38,7 @@ final class TimedSessions {
                 (outcome, failure) ->
                     sample.stop(
                         timer(
+                            timers,
                             metrics,
                             "cadenza.session.commands",
                             "command",
@@ -52,6 +57,7 @@ final class TimedSessions {
                 (state, failure) ->
                     sample.stop(
                         timer(
+                            timers,
                             metrics,
                             "cadenza.session.commands",
                             "command",
@@ -63,6 +69,7 @@ final class TimedSessions {
 
   /** {@code store}, each read and write timed. */
   static SessionStore of(SessionStore store, MeterRegistry metrics) {
+    Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
     return new SessionStore() {
       @Override
       public CompletionStage<Optional<PlaybackState>> load(String userId) {
@@ -73,6 +80,7 @@ final class TimedSessions {
                 (state, failure) ->
                     sample.stop(
                         timer(
+                            timers,
                             metrics,
                             "cadenza.session.store",
                             "operation",
@@ -89,6 +97,7 @@ final class TimedSessions {
                 (ok, failure) ->
                     sample.stop(
                         timer(
+                            timers,
                             metrics,
                             "cadenza.session.store",
                             "operation",
@@ -98,13 +107,25 @@ final class TimedSessions {
     };
   }
 
+  /**
+   * The timer of a name, tag and outcome, made once per decorator ({@code timers}): building one
+   * per call is garbage on a hot path.
+   */
   private static Timer timer(
-      MeterRegistry metrics, String name, String key, String value, String outcome) {
-    return Timer.builder(name)
-        .tag(key, value)
-        .tag("outcome", outcome)
-        .publishPercentiles(0.5, 0.95, 0.99)
-        .publishPercentileHistogram()
-        .register(metrics);
+      Map<List<String>, Timer> timers,
+      MeterRegistry metrics,
+      String name,
+      String key,
+      String value,
+      String outcome) {
+    return timers.computeIfAbsent(
+        List.of(name, key, value, outcome),
+        k ->
+            Timer.builder(name)
+                .tag(key, value)
+                .tag("outcome", outcome)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .register(metrics));
   }
 }

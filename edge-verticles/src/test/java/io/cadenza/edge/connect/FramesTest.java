@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cadenza.playback.Command;
 import io.cadenza.playback.DeviceType;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +19,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FramesTest {
 
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+
+  @Test
+  void framesAreEncodedAsTheirJsonObjectsWouldBe() {
+    var state =
+        new JsonObject()
+            .put("version", 7L)
+            .put("is_playing", true)
+            .put("progress_ms", 1234)
+            .put("item", new JsonObject().put("name", "Zoë \"quoted\" ♫"))
+            .put("device", (Object) null)
+            .put("actions", new JsonArray().add("pause").add(new JsonObject()));
+    var frame = Frames.state(state);
+    String text = Frames.encode(frame);
+    assertEquals(frame.encode(), text);
+    assertEquals(frame, new JsonObject(text));
+  }
 
   @Test
   void helloAnnouncesTheDeviceWithDefaults() {
