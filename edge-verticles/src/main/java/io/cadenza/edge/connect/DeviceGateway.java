@@ -144,6 +144,7 @@ public final class DeviceGateway {
     UserDevices group = users.get(socket.userId());
     if (group != null && group.last != null) {
       socket.deliver(group.last);
+      group.forgetIfAllWelcomed();
     }
   }
 
@@ -153,6 +154,11 @@ public final class DeviceGateway {
     final List<DeviceSocket> sockets = new ArrayList<>(4);
     Future<SessionFeeds.Subscription> subscription;
     long version = -1;
+
+    /**
+     * The newest state, kept only while a socket of the group waits for its welcome (a change may
+     * come while the welcome is made): the memory of a connected device is what it needs.
+     */
     Delivery last;
 
     UserDevices(String userId) {
@@ -188,7 +194,17 @@ public final class DeviceGateway {
                     LOG.debug("Delivering a state to a socket failed: {}", e.toString());
                   }
                 }
+                forgetIfAllWelcomed();
               });
+    }
+
+    void forgetIfAllWelcomed() {
+      for (DeviceSocket socket : sockets) {
+        if (!socket.welcomed()) {
+          return;
+        }
+      }
+      last = null;
     }
 
     @Override

@@ -66,6 +66,11 @@ final class DeviceSocket {
     return principal.userId();
   }
 
+  /** Whether the device has its welcome (and so takes states). */
+  boolean welcomed() {
+    return welcomed;
+  }
+
   void start() {
     ws.setWriteQueueMaxSize(limits.writeQueueBytes());
     ws.textMessageHandler(this::onText);
