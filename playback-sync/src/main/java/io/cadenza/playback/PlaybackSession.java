@@ -35,9 +35,26 @@ public final class PlaybackSession {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(now, "now");
+    if (command instanceof Command.Tick t && !due(state, t, now)) {
+      // Most ticks find nothing to do: answered as the draft would, without making one.
+      return new Outcome.Accepted(state, List.of());
+    }
     Draft d = new Draft(state, now);
     Outcome refused = dispatch(d, command);
     return refused != null ? refused : d.outcome();
+  }
+
+  /** Whether a tick at {@code now} times something out (what {@code Draft.tick} looks at). */
+  private static boolean due(PlaybackState state, Command.Tick tick, Instant now) {
+    for (Device device : state.devices()) {
+      if (device.online() && device.lastSeen().plus(tick.deviceTimeout()).isBefore(now)) {
+        return true;
+      }
+    }
+    PlaybackState.PendingTransfer pending = state.pendingTransfer();
+    return pending != null
+        && !pending.timedOut()
+        && pending.requestedAt().plus(tick.transferTimeout()).isBefore(now);
   }
 
   // Java 17: no pattern matching in switch yet, so an instanceof chain over the sealed commands.

@@ -159,6 +159,20 @@ class PlaybackSessionTest {
   }
 
   @Test
+  void aTickWithNothingDueLeavesTheStateAsItIs() {
+    connect("phone");
+    ok(play("phone", 0, 0));
+    ok(new Command.Report("phone", ONE.itemId(), Command.ReportKind.STARTED, 0));
+    later(30_000); // the device timeout exactly: not past it yet
+    PlaybackState before = state;
+    Outcome.Accepted quiet = ok(tick());
+    assertThat(quiet.state()).isSameAs(before);
+    assertThat(quiet.events()).isEmpty();
+    later(1);
+    assertThat(ok(tick()).state().device("phone").orElseThrow().online()).isFalse();
+  }
+
+  @Test
   void aTimedOutTransferIsToldOnceAndALateReportStillConfirmsIt() {
     connect("phone");
     connect("speaker");
