@@ -15,7 +15,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +30,17 @@ final class DeviceSocket {
 
   private final DeviceGateway gateway;
   private final ServerWebSocket ws;
-  private final Principal principal;
+  // Of the principal, only what the socket needs (its scopes set would cost every connected
+  // device).
+  private final String userId;
+  private final boolean mayModify;
+  private final long expiresAtMs;
   private final CadenzaSettings.Connect limits;
-  private final String connectionId = UUID.randomUUID().toString();
+
+  /**
+   * Tells this socket from a newer one of the same device, on any node (random: no coordination).
+   */
+  private final long connectionId = ThreadLocalRandom.current().nextLong();
 
   private Device device;
   private boolean welcomed;
@@ -55,7 +63,9 @@ final class DeviceSocket {
   DeviceSocket(DeviceGateway gateway, ServerWebSocket ws, Principal principal) {
     this.gateway = gateway;
     this.ws = ws;
-    this.principal = principal;
+    this.userId = principal.userId();
+    this.mayModify = principal.has(Scopes.USER_MODIFY_PLAYBACK_STATE);
+    this.expiresAtMs = principal.expiresAt().toEpochMilli();
     this.limits = gateway.limits();
     this.lastHeard = gateway.nowMs();
     this.tokens = limits.frameBurst();
@@ -63,7 +73,7 @@ final class DeviceSocket {
   }
 
   String userId() {
-    return principal.userId();
+    return userId;
   }
 
   /** Whether the device has its welcome (and so takes states). */
@@ -89,7 +99,7 @@ final class DeviceSocket {
                 close(CloseCodes.PROTOCOL_ERROR, "hello expected");
               }
             });
-    long untilExpiry = principal.expiresAt().toEpochMilli() - gateway.nowMs();
+    long untilExpiry = expiresAtMs - gateway.nowMs();
     expiryTimer =
         vertx.setTimer(
             Math.max(1, untilExpiry),
@@ -143,7 +153,7 @@ final class DeviceSocket {
         .join(this)
         .compose(
             joined -> {
-              gateway.feeds().announce(userId(), device.id(), connectionId);
+              gateway.feeds().announce(userId(), device.id(), Long.toString(connectionId));
               return connect();
             })
         .onSuccess(
@@ -190,7 +200,7 @@ final class DeviceSocket {
   }
 
   private void onCommand(ClientFrame.CommandFrame frame) {
-    if (!principal.has(Scopes.USER_MODIFY_PLAYBACK_STATE)) {
+    if (!mayModify) {
       send(
           Frames.error(
               frame.id(),
@@ -340,7 +350,9 @@ final class DeviceSocket {
 
   /** Another socket announced a device: if it is this one's, this socket is replaced. */
   void announced(String deviceId, String otherConnection) {
-    if (device != null && device.id().equals(deviceId) && !connectionId.equals(otherConnection)) {
+    if (device != null
+        && device.id().equals(deviceId)
+        && !Long.toString(connectionId).equals(otherConnection)) {
       replaced = true;
       close(CloseCodes.REPLACED, "Replaced by a newer socket of the same device");
     }
