@@ -81,6 +81,7 @@ public final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Future<OpenApi> openApi = OpenApi.load(vertx);
+    EventLoopDelay.start(vertx, infra.metrics());
     RateLimiter limiter = RateLimiter.create(infra.redis(), infra.metrics());
     return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp())
         .map(all -> all.<Accounts>resultAt(0))
