@@ -10,6 +10,7 @@ no heap figures when they were asked for.
 """
 
 import argparse
+import re
 import json
 import sys
 
@@ -35,6 +36,8 @@ def main():
     parser.add_argument("--report", help="the Gatling report folder")
     parser.add_argument("--load", help="load average lines (uptime) before and after")
     parser.add_argument("--command", help="the command line, for the heading")
+    parser.add_argument("--metrics", action="append", default=[],
+                        help="a node's Prometheus scrape taken after the run (repeatable)")
     args = parser.parse_args()
 
     with open(args.results, encoding="utf-8") as f:
@@ -136,6 +139,9 @@ def main():
                 )
             print()
 
+    if args.metrics:
+        print_node_side(args.metrics)
+
     if errors:
         print("| Error | count |")
         print("|---|---:|")
@@ -166,6 +172,70 @@ def main():
         print("Not a valid measurement: " + "; ".join(problems) + ".")
         return 1
     return 0
+
+
+# The node's own histograms, over its whole life (the connects, the transfers, the closes).
+NODE_SIDE = [
+    ("transfer: the session's answer (edge → entity → durable write → answer)",
+     "cadenza_session_commands_seconds", {"command": "Transfer", "outcome": "accepted"}),
+    ("report: the session's answer", "cadenza_session_commands_seconds",
+     {"command": "Report", "outcome": "accepted"}),
+    ("heartbeat: the session's answer (no write)", "cadenza_session_commands_seconds",
+     {"command": "Heartbeat", "outcome": "accepted"}),
+    ("the session store's write (Cassandra)", "cadenza_session_store_seconds",
+     {"operation": "save", "outcome": "ok"}),
+    ("event loop delay (a timer every 100 ms, all edge event loops)", "cadenza_eventloop_delay_seconds", {}),
+]
+
+
+def histogram(lines, name, labels):
+    """Cumulative bucket counts (upper bound in s → count) of the series matching labels, summed."""
+    buckets = {}
+    pattern = re.compile(r'^' + re.escape(name) + r'_bucket\{(.*)\} (\S+)$')
+    for line in lines:
+        m = pattern.match(line)
+        if not m:
+            continue
+        found = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+        if any(found.get(k) != v for k, v in labels.items()):
+            continue
+        le = float("inf") if found["le"] == "+Inf" else float(found["le"])
+        buckets[le] = buckets.get(le, 0) + float(m.group(2))
+    return sorted(buckets.items())
+
+
+def bucket_quantile(buckets, q):
+    """The upper bound of the bucket holding quantile q (so "≤ that")."""
+    total = buckets[-1][1]
+    for le, count in buckets:
+        if count >= q * total:
+            return le
+    return buckets[-1][0]
+
+
+def print_node_side(files):
+    lines = []
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as f:
+                lines.extend(f.read().splitlines())
+        except OSError:
+            continue
+    rows = []
+    for label, name, labels in NODE_SIDE:
+        b = histogram(lines, name, labels)
+        if b and b[-1][1] > 0:
+            rows.append((label, int(b[-1][1]), *(bucket_quantile(b, q) for q in (0.5, 0.9, 0.99, 0.999))))
+    if not rows:
+        return
+    print("The node's own histograms over the whole run (Prometheus buckets: each figure is the bucket's upper bound):")
+    print()
+    print("| Node side | count | p50 ≤ ms | p90 ≤ ms | p99 ≤ ms | p99.9 ≤ ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, count, *qs in rows:
+        cells = " | ".join("∞" if q == float("inf") else fmt(q * 1000) for q in qs)
+        print(f"| {label} | {count:,} | {cells} |")
+    print()
 
 
 if __name__ == "__main__":

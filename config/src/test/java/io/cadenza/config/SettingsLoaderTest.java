@@ -232,8 +232,8 @@ class SettingsLoaderTest {
     CadenzaSettings s = load(Map.of(), Map.of());
     assertThat(s.hocon().getStringList("akka.serialization.jackson.jackson-modules"))
         .contains("io.cadenza.session.SessionJsonModule");
-    assertThat(s.hocon().getString("akka.cluster.sharding.passivate-idle-entity-after"))
-        .isEqualTo("off");
+    assertThat(s.hocon().getString("akka.cluster.sharding.passivation.strategy")).isEqualTo("none");
+    assertThat(s.hocon().getInt("akka.cluster.sharding.number-of-shards")).isEqualTo(100);
   }
 
   @Test
