@@ -44,17 +44,27 @@ public final class PlaybackSession {
     return refused != null ? refused : d.outcome();
   }
 
-  /** Whether a tick at {@code now} times something out (what {@code Draft.tick} looks at). */
+  /** Whether a tick at {@code now} times something out. */
   private static boolean due(PlaybackState state, Command.Tick tick, Instant now) {
     for (Device device : state.devices()) {
-      if (device.online() && device.lastSeen().plus(tick.deviceTimeout()).isBefore(now)) {
+      if (silent(device, tick.deviceTimeout(), now)) {
         return true;
       }
     }
-    PlaybackState.PendingTransfer pending = state.pendingTransfer();
+    return unconfirmed(state.pendingTransfer(), tick.transferTimeout(), now);
+  }
+
+  /** An online device not heard of for longer than {@code timeout}. */
+  private static boolean silent(Device device, Duration timeout, Instant now) {
+    return device.online() && device.lastSeen().plus(timeout).isBefore(now);
+  }
+
+  /** A transfer not confirmed within {@code timeout}, and not yet told so. */
+  private static boolean unconfirmed(
+      PlaybackState.PendingTransfer pending, Duration timeout, Instant now) {
     return pending != null
         && !pending.timedOut()
-        && pending.requestedAt().plus(tick.transferTimeout()).isBefore(now);
+        && pending.requestedAt().plus(timeout).isBefore(now);
   }
 
   // Java 17: no pattern matching in switch yet, so an instanceof chain over the sealed commands.
@@ -504,14 +514,12 @@ public final class PlaybackSession {
     Outcome tick(Duration deviceTimeout, Duration transferTimeout) {
       for (int i = 0; i < devices.size(); i++) {
         Device device = devices.get(i);
-        if (device.online() && device.lastSeen().plus(deviceTimeout).isBefore(now)) {
+        if (silent(device, deviceTimeout, now)) {
           devices.set(i, device.offline());
           leave(device.id());
         }
       }
-      if (pending != null
-          && !pending.timedOut()
-          && pending.requestedAt().plus(transferTimeout).isBefore(now)) {
+      if (unconfirmed(pending, transferTimeout, now)) {
         // Told once; the transfer stays, marked, until the target reports or another replaces it.
         events.add(new Event.TransferUnconfirmed(pending.deviceId(), pending.requestedAt(), 0));
         pending = pending.timedOutNow();

@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The session metrics of a node, as decorators: {@code cadenza.session.commands} (a command from
@@ -22,110 +24,88 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TimedSessions {
 
-  private TimedSessions() {}
+  private static final String COMMANDS = "cadenza.session.commands";
+  private static final String STORE = "cadenza.session.store";
+
+  /** The timers made, by name, tag and outcome: building one per call is garbage on a hot path. */
+  private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+
+  private final MeterRegistry metrics;
+
+  private TimedSessions(MeterRegistry metrics) {
+    this.metrics = metrics;
+  }
 
   /** {@code sessions}, each call timed. */
   static Sessions of(Sessions sessions, MeterRegistry metrics) {
-    Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    TimedSessions timed = new TimedSessions(metrics);
     return new Sessions() {
       @Override
       public CompletionStage<Outcome> apply(
           String userId, Command command, OptionalLong expectedVersion) {
-        Timer.Sample sample = Timer.start(metrics);
-        return sessions
-            .apply(userId, command, expectedVersion)
-            .whenComplete(
-                (outcome, failure) ->
-                    sample.stop(
-                        timer(
-                            timers,
-                            metrics,
-                            "cadenza.session.commands",
-                            "command",
-                            command.getClass().getSimpleName(),
-                            failure != null
-                                ? "failed"
-                                : outcome instanceof Outcome.Accepted ? "accepted" : "rejected")));
+        return timed.time(
+            () -> sessions.apply(userId, command, expectedVersion),
+            COMMANDS,
+            "command",
+            command.getClass().getSimpleName(),
+            (outcome, failure) ->
+                failure != null
+                    ? "failed"
+                    : outcome instanceof Outcome.Accepted ? "accepted" : "rejected");
       }
 
       @Override
       public CompletionStage<PlaybackState> state(String userId) {
-        Timer.Sample sample = Timer.start(metrics);
-        return sessions
-            .state(userId)
-            .whenComplete(
-                (state, failure) ->
-                    sample.stop(
-                        timer(
-                            timers,
-                            metrics,
-                            "cadenza.session.commands",
-                            "command",
-                            "GetState",
-                            failure != null ? "failed" : "accepted")));
+        return timed.time(
+            () -> sessions.state(userId),
+            COMMANDS,
+            "command",
+            "GetState",
+            (state, failure) -> failure != null ? "failed" : "accepted");
       }
     };
   }
 
   /** {@code store}, each read and write timed. */
   static SessionStore of(SessionStore store, MeterRegistry metrics) {
-    Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    TimedSessions timed = new TimedSessions(metrics);
     return new SessionStore() {
       @Override
       public CompletionStage<Optional<PlaybackState>> load(String userId) {
-        Timer.Sample sample = Timer.start(metrics);
-        return store
-            .load(userId)
-            .whenComplete(
-                (state, failure) ->
-                    sample.stop(
-                        timer(
-                            timers,
-                            metrics,
-                            "cadenza.session.store",
-                            "operation",
-                            "load",
-                            failure != null ? "failed" : "ok")));
+        return timed.time(() -> store.load(userId), STORE, "operation", "load", TimedSessions::ok);
       }
 
       @Override
       public CompletionStage<Void> save(PlaybackState state) {
-        Timer.Sample sample = Timer.start(metrics);
-        return store
-            .save(state)
-            .whenComplete(
-                (ok, failure) ->
-                    sample.stop(
-                        timer(
-                            timers,
-                            metrics,
-                            "cadenza.session.store",
-                            "operation",
-                            "save",
-                            failure != null ? "failed" : "ok")));
+        return timed.time(() -> store.save(state), STORE, "operation", "save", TimedSessions::ok);
       }
     };
   }
 
-  /**
-   * The timer of a name, tag and outcome, made once per decorator ({@code timers}): building one
-   * per call is garbage on a hot path.
-   */
-  private static Timer timer(
-      Map<List<String>, Timer> timers,
-      MeterRegistry metrics,
+  private static String ok(Object result, Throwable failure) {
+    return failure != null ? "failed" : "ok";
+  }
+
+  /** Starts {@code call} and records its time once it completes, tagged with its outcome. */
+  private <T> CompletionStage<T> time(
+      Supplier<CompletionStage<T>> call,
       String name,
       String key,
       String value,
-      String outcome) {
-    return timers.computeIfAbsent(
-        List.of(name, key, value, outcome),
-        k ->
-            Timer.builder(name)
-                .tag(key, value)
-                .tag("outcome", outcome)
-                .publishPercentiles(0.5, 0.95, 0.99)
-                .publishPercentileHistogram()
-                .register(metrics));
+      BiFunction<T, Throwable, String> outcome) {
+    Timer.Sample sample = Timer.start(metrics);
+    return call.get()
+        .whenComplete(
+            (result, failure) ->
+                sample.stop(
+                    timers.computeIfAbsent(
+                        List.of(name, key, value, outcome.apply(result, failure)),
+                        k ->
+                            Timer.builder(name)
+                                .tag(key, value)
+                                .tag("outcome", k.get(3))
+                                .publishPercentiles(0.5, 0.95, 0.99)
+                                .publishPercentileHistogram()
+                                .register(metrics))));
   }
 }
