@@ -7,14 +7,12 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.ConfigFactory;
-import io.cadenza.config.CadenzaSettings;
 import io.cadenza.playback.Command;
 import io.cadenza.playback.Device;
 import io.cadenza.playback.DeviceType;
 import io.cadenza.playback.Outcome;
 import io.cadenza.playback.PlaybackState;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -33,14 +31,6 @@ import org.junit.jupiter.api.Test;
  * thread of the JDK's default executor (a new thread per answer on small machines).
  */
 class ShardedSessionsTest {
-
-  private static final CadenzaSettings.Session SETTINGS =
-      new CadenzaSettings.Session(
-          Duration.ofSeconds(45),
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(1),
-          Duration.ofMinutes(2),
-          Duration.ofSeconds(10));
 
   private static ActorSystem<Void> system;
   private static ShardedSessions sessions;
@@ -80,7 +70,7 @@ class ShardedSessionsTest {
         };
     sessions =
         ShardedSessions.start(
-            system, immediate, (state, events) -> {}, SETTINGS, Clock.systemUTC());
+            system, immediate, (state, events) -> {}, UserSessionTest.SETTINGS, Clock.systemUTC());
   }
 
   @AfterAll

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 class UserSessionTest {
 
-  private static final CadenzaSettings.Session SETTINGS =
+  /** Session settings for tests (the defaults). */
+  static final CadenzaSettings.Session SETTINGS =
       new CadenzaSettings.Session(
           Duration.ofSeconds(45),
           Duration.ofSeconds(5),
