@@ -19,7 +19,17 @@ import java.util.regex.Pattern;
  */
 final class NodeHeap {
 
-  private static final Pattern USED = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
+  /**
+   * The heap's used size as {@code GC.heap_info} prints it: G1 and the other generational
+   * collectors ({@code total 1048576K, used 245760K}), ZGC ({@code ZHeap used 240M, ...}) and
+   * Shenandoah ({@code ..., 245760K used}); the number and its unit (K or M).
+   */
+  private static final Pattern USED =
+      Pattern.compile(
+          "heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)([KM])"
+              + "|ZHeap\\s+used\\s+(\\d+)([KM])"
+              + "|committed,\\s+(\\d+)([KM])\\s+used");
+
   private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
   private NodeHeap() {}
@@ -42,7 +52,7 @@ final class NodeHeap {
       if (!used.find()) {
         throw new IllegalStateException("jcmd " + pid + " GC.heap_info said: " + info);
       }
-      long heapKb = Long.parseLong(used.group(1));
+      long heapKb = usedKb(used);
       if (histogram != null) {
         String top = String.join("\n", jcmd(pid, "GC.class_histogram").lines().limit(64).toList());
         try {
@@ -67,6 +77,17 @@ final class NodeHeap {
     result.put("took_ms", (System.nanoTime() - start) / 1_000_000);
     System.out.printf("Heap after a full GC: %d KB on %d node(s).%n", heap, pids.size());
     return result;
+  }
+
+  /** The used size a {@link #USED} match names, in KB. */
+  static long usedKb(Matcher used) {
+    for (int group = 1; group < used.groupCount(); group += 2) {
+      if (used.group(group) != null) {
+        long value = Long.parseLong(used.group(group));
+        return used.group(group + 1).equals("M") ? value * 1024 : value;
+      }
+    }
+    throw new IllegalStateException("No used size in " + used.group());
   }
 
   private static String jcmd(long pid, String command) {
