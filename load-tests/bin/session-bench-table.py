@@ -38,6 +38,13 @@ def main():
     parser.add_argument("--command", help="the command line, for the heading")
     parser.add_argument("--metrics", action="append", default=[],
                         help="a node's Prometheus scrape taken after the run (repeatable)")
+    parser.add_argument("--metrics-start", action="append", default=[],
+                        help="a node's scrape taken when the transfers began (repeatable): the node's "
+                             "histograms are then told for the transfers alone")
+    parser.add_argument("--safepoints", action="append", default=[], metavar="NAME=LOG",
+                        help="a JVM's safepoint log (-Xlog:safepoint with timemillis): its stops "
+                             "during the transfers are shown (repeatable)")
+    parser.add_argument("--transfers", help="the transfers.csv the simulation wrote")
     args = parser.parse_args()
 
     with open(args.results, encoding="utf-8") as f:
@@ -57,7 +64,8 @@ def main():
     )
     print(
         f"{s['users']:,} users × {s['devices']} devices = {sockets:,} sockets on {where}, connected over "
-        f"{s['ramp']} s; then per user one `play` and {s['transfers']} transfers, {s['pause']:g} s apart "
+        f"{s['ramp']} s; then per user one `play` and {s.get('warmup', 0)} warm-up transfers; once all "
+        f"users have, {s['transfers']} measured transfers per user, {s['pause']:g} s apart "
         f"on average; a transfer counts once every device of the user has its new state "
         f"(time-out {s['timeout']} s)."
     )
@@ -76,8 +84,17 @@ def main():
         ("**transfer → all devices of the user**", run["transfer"]),
         ("transfer → first device", run["transfer_first_device"]),
         ("play → all devices", run["play"]),
+        (f"warm-up transfers ({s.get('warmup', 0)} per user, before the measured ones) → all devices",
+         run.get("warmup_transfer", {"count": 0, "p50": None, "p95": None, "p99": None, "max": None,
+                                     "mean": None})),
         ("command → its ack (state durable)", run["ack"]),
     ]
+    # Split at the server time the session made the new state (the state's `timestamp`).
+    if run.get("transfer_to_session", {}).get("count"):
+        rows += [
+            ("transfer: sent → the session made the state", run["transfer_to_session"]),
+            ("transfer: state made → on every device", run["transfer_from_session"]),
+        ]
     for label, r in rows:
         print(
             f"| {label} | {fmt(r['count'])} | {fmt(r['p50'])} | {fmt(r['p95'])} | {fmt(r['p99'])} | "
@@ -140,7 +157,10 @@ def main():
             print()
 
     if args.metrics:
-        print_node_side(args.metrics)
+        print_node_side(args.metrics, args.metrics_start)
+
+    if args.safepoints and args.transfers:
+        print_stops(args.safepoints, args.transfers)
 
     if errors:
         print("| Error | count |")
@@ -174,7 +194,8 @@ def main():
     return 0
 
 
-# The node's own histograms, over its whole life (the connects, the transfers, the closes).
+# The node's own histograms: over its whole life, or (with the scrapes taken when the transfers
+# began) over the transfers and the closes after them.
 NODE_SIDE = [
     ("transfer: the session's answer (edge → entity → durable write → answer)",
      "cadenza_session_commands_seconds", {"command": "Transfer", "outcome": "accepted"}),
@@ -213,28 +234,97 @@ def bucket_quantile(buckets, q):
     return buckets[-1][0]
 
 
-def print_node_side(files):
+def read_lines(files):
     lines = []
     for path in files:
         try:
             with open(path, encoding="utf-8") as f:
                 lines.extend(f.read().splitlines())
         except OSError:
-            continue
+            return None
+    return lines
+
+
+def print_node_side(files, start_files):
+    lines = read_lines(files) or []
+    start = read_lines(start_files) if start_files else None
     rows = []
     for label, name, labels in NODE_SIDE:
         b = histogram(lines, name, labels)
+        if start is not None:
+            before = dict(histogram(start, name, labels))
+            b = [(le, count - before.get(le, 0)) for le, count in b]
         if b and b[-1][1] > 0:
             rows.append((label, int(b[-1][1]), *(bucket_quantile(b, q) for q in (0.5, 0.9, 0.99, 0.999))))
     if not rows:
         return
-    print("The node's own histograms over the whole run (Prometheus buckets: each figure is the bucket's upper bound):")
+    span = ("from the first transfer to the end of the run" if start is not None
+            else "over the node's whole life")
+    print(f"The node's own histograms {span} (Prometheus buckets: each figure is the bucket's upper bound):")
     print()
     print("| Node side | count | p50 ≤ ms | p90 ≤ ms | p99 ≤ ms | p99.9 ≤ ms |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, count, *qs in rows:
         cells = " | ".join("∞" if q == float("inf") else fmt(q * 1000) for q in qs)
         print(f"| {label} | {count:,} | {cells} |")
+    print()
+
+
+SAFEPOINT = re.compile(r'^\[(\d+)ms\].*Safepoint "(\w+)".*Total: (\d+) ns')
+
+
+def transfer_window(path):
+    """(first command sent, last state received) in epoch ms, from transfers.csv."""
+    first, last = None, None
+    try:
+        with open(path, encoding="utf-8") as f:
+            next(f, None)
+            for line in f:
+                cells = line.strip().split(",")
+                if len(cells) < 4:
+                    continue
+                sent, done = int(cells[0]), int(cells[3])
+                first = sent if first is None else min(first, sent)
+                last = done if last is None else max(last, done)
+    except (OSError, ValueError):
+        return None
+    return (first, last) if first is not None else None
+
+
+def print_stops(logs, transfers):
+    """Each JVM's stops (safepoints: GC pauses and the rest) while the transfers went on."""
+    window = transfer_window(transfers)
+    if window is None:
+        return
+    rows = []
+    for spec in logs:
+        name, _, path = spec.partition("=")
+        stops = []
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    m = SAFEPOINT.match(line)
+                    # A stop logged at its end: it overlaps the window if it ended after its start.
+                    if m and window[0] <= int(m.group(1)) <= window[1] + int(m.group(3)) // 1_000_000:
+                        stops.append(int(m.group(3)) / 1e6)
+        except OSError:
+            continue
+        stops.sort()
+        if stops:
+            total = sum(stops)
+            longer = sum(1 for s in stops if s > 10)
+            rows.append((name, len(stops), longer, stops[len(stops) // 2], stops[-1], total))
+    if not rows:
+        return
+    seconds = (window[1] - window[0]) / 1000
+    print(f"JVM stops (safepoints: GC pauses and the rest) during the {seconds:.0f} s of transfers; while a "
+          "JVM is stopped, what it sends or receives waits:")
+    print()
+    print("| JVM | stops | over 10 ms | median ms | longest ms | stopped in all |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, count, longer, median, longest, total in rows:
+        print(f"| {name} | {count:,} | {longer:,} | {median:.1f} | {longest:.1f} | "
+              f"{total:,.0f} ms ({100 * total / 1000 / seconds:.1f} %) |")
     print()
 
 

@@ -1,5 +1,6 @@
 package io.cadenza.load;
 
+import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
@@ -62,15 +63,24 @@ import java.util.regex.Pattern;
  * entity). Only then does the load go on, so the forced GCs fall outside the measured transfers.
  *
  * <p>Then each user, at a random moment within its first {@code -Dpause} seconds, plays a track of
- * the catalog on its first device (a {@code play} command), and does {@code -Dtransfers} (10)
+ * the catalog on its first device (a {@code play} command) and does {@code -Dwarmup} (2) transfers
+ * as below, which warm the node up (a node just started compiles the code of transfers, reports and
+ * their listening events as they first come) and are reported apart. Once every user has, each
+ * node's {@code /metrics} is scraped ({@code metrics-node<n>-before-transfers.txt} next to {@code
+ * -Dbench.out}, so the node's own histograms can be read for the transfers alone) and each user,
+ * from a random moment within the next {@code -Dpause} seconds, does {@code -Dtransfers} (10)
  * transfers, {@code -Dpause} (10) seconds apart on average (uniform from half to one and a half):
  * the active device sends {@code transfer} to the next device of the user. A transfer's time is
  * from just before the command is sent until the last of the user's devices has received the {@code
  * state} frame with the version the command's {@code ack} names (or a newer one); the frames'
  * arrival times are Gatling's own, taken when each frame was read, so the polling below does not
  * add to them. The new active device then confirms with a {@code report} ({@code started}), as a
- * real receiver does. Gatling's clock and this class's agree to the millisecond; times are whole
- * milliseconds.
+ * real receiver does. Gatling's clock and this class's agree within a millisecond or two (a frame
+ * stamped up to 2 ms before the send counts as arriving at the send); times are whole milliseconds.
+ * Each transfer's time is also split at the new state's {@code timestamp} (the server time at which
+ * the session made it; the node runs on the same machine clock): the way in (sent → made) and the
+ * way out (made → on every device, which includes the durable write). Every transfer's times are
+ * written to {@code transfers.csv} next to {@code -Dbench.out}.
  *
  * <p>A transfer is counted as failed when its command gets an {@code error} (or no answer in {@code
  * -Dtimeout} seconds), when some device does not get the new state in {@code -Dtimeout} seconds, or
@@ -79,11 +89,11 @@ import java.util.regex.Pattern;
  *
  * <p>Settings: {@code -Dcadenza.baseUrl} (http://127.0.0.1:8080), {@code -Dcadenza.baseUrl2}
  * (none), {@code -Dusers} (2500), {@code -Ddevices} (4), {@code -Dramp} (120 s), {@code
- * -Dtransfers} (10), {@code -Dpause} (10 s), {@code -Dtimeout} (10 s), {@code -Dsettle} (5 s of
- * quiet before the heap is measured with all devices connected), {@code -Dtracks} (comma-separated
- * track URIs; default: the first {@code -Dsearch} (the) results of {@code /v1/search}), {@code
- * -Dnode.pids} (none: no heap figures), {@code -Dtokens.file} (none: no cache), {@code
- * -Duser.prefix} (session-bench), {@code -Dbench.out}.
+ * -Dtransfers} (10), {@code -Dwarmup} (2), {@code -Dpause} (10 s), {@code -Dtimeout} (10 s), {@code
+ * -Dsettle} (5 s of quiet before the heap is measured with all devices connected), {@code -Dtracks}
+ * (comma-separated track URIs; default: the first {@code -Dsearch} (the) results of {@code
+ * /v1/search}), {@code -Dnode.pids} (none: no heap figures), {@code -Dtokens.file} (none: no
+ * cache), {@code -Duser.prefix} (session-bench), {@code -Dbench.out}.
  */
 public class SessionSimulation extends Simulation {
 
@@ -101,12 +111,16 @@ public class SessionSimulation extends Simulation {
 
   private static final long CLOCK_NS = System.nanoTime();
 
+  /** How far Gatling's clock and this class's may disagree (ms): see {@link Pending#read}. */
+  private static final long CLOCK_SLACK_MS = 2;
+
   private final String baseUrl = System.getProperty("cadenza.baseUrl", "http://127.0.0.1:8080");
   private final String baseUrl2 = System.getProperty("cadenza.baseUrl2", "");
   private final int users = Integer.parseInt(System.getProperty("users", "2500"));
   private final int devices = Integer.parseInt(System.getProperty("devices", "4"));
   private final int ramp = Integer.parseInt(System.getProperty("ramp", "120"));
   private final int transfers = Integer.parseInt(System.getProperty("transfers", "10"));
+  private final int warmup = Integer.parseInt(System.getProperty("warmup", "2"));
   private final double pauseSeconds = Double.parseDouble(System.getProperty("pause", "10"));
   private final int timeout = Integer.parseInt(System.getProperty("timeout", "10"));
   private final int settle = Integer.parseInt(System.getProperty("settle", "5"));
@@ -136,13 +150,26 @@ public class SessionSimulation extends Simulation {
   private final AtomicInteger maxConnectedDevices = new AtomicInteger();
   private final AtomicInteger nextUser = new AtomicInteger();
 
-  /** Set once every user has arrived and the heap was measured: the transfers may start. */
+  /** Set once every user has arrived and the heap was measured: the plays may start. */
   private final AtomicBoolean go = new AtomicBoolean();
 
+  /** Users done with their play (played, failed or gave up). */
+  private final AtomicInteger played = new AtomicInteger();
+
+  /** Set once every connected user is done with its play: the transfers may start. */
+  private final AtomicBoolean transfersGo = new AtomicBoolean();
+
   private final ConcurrentLinkedQueue<Long> transferMs = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> warmupMs = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Long> firstDeviceMs = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Long> playMs = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Long> ackMs = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> toSessionMs = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> fromSessionMs = new ConcurrentLinkedQueue<>();
+
+  /** Per transfer: sent, ack read, state made by the session, last device's state read (ms). */
+  private final ConcurrentLinkedQueue<long[]> transferTimes = new ConcurrentLinkedQueue<>();
+
   private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
   private final Map<String, Object> heap = new LinkedHashMap<>();
   private final AtomicLong transfersFirstMs = new AtomicLong(Long.MAX_VALUE);
@@ -156,6 +183,9 @@ public class SessionSimulation extends Simulation {
     }
     if (ramp < 0 || ramp > 1800 || transfers < 0 || transfers > 1000) {
       throw new IllegalArgumentException("-Dramp must be 0-1800 s and -Dtransfers 0-1000");
+    }
+    if (warmup < 0 || warmup > 100) {
+      throw new IllegalArgumentException("-Dwarmup must be 0-100");
     }
     if (!(pauseSeconds > 0 && pauseSeconds <= 600) || timeout < 1 || timeout > 120) {
       throw new IllegalArgumentException("-Dpause must be in (0, 600] and -Dtimeout 1-120 s");
@@ -226,10 +256,13 @@ public class SessionSimulation extends Simulation {
             .asLongAs(session -> !go.get())
             .on(pause(Duration.ofMillis(500)));
 
-    ChainBuilder play =
-        exec(session -> session.set("active", 0).set("target", 0))
-            .pause(Duration.ZERO, Duration.ofMillis((long) (pauseSeconds * 1000)))
-            .exec(exchange("play", session -> playArgs(session)));
+    // The measured transfers start once every user has played and warmed up (so they are not
+    // measured amid the burst of first plays), each user's first at a random moment within -Dpause
+    // seconds.
+    ChainBuilder awaitTransfers =
+        asLongAs(session -> !transfersGo.get())
+            .on(pause(Duration.ofMillis(200)))
+            .pause(Duration.ZERO, Duration.ofMillis((long) (pauseSeconds * 1000)));
 
     ChainBuilder transfer =
         exec(session -> session.set("target", (session.getInt("active") + 1) % devices))
@@ -243,6 +276,20 @@ public class SessionSimulation extends Simulation {
             .pause(
                 Duration.ofMillis((long) (pauseSeconds * 500)),
                 Duration.ofMillis((long) (pauseSeconds * 1500)));
+
+    // The play, then -Dwarmup transfers that warm the node up (its JIT compiler and caches) and
+    // are reported apart from the measured ones.
+    ChainBuilder play =
+        exec(session -> session.set("active", 0).set("target", 0).set("warm", true))
+            .pause(Duration.ZERO, Duration.ofMillis((long) (pauseSeconds * 1000)))
+            .exec(exchange("play", session -> playArgs(session)))
+            .doIf(session -> session.getInt("active") >= 0)
+            .then(repeat(warmup).on(transfer))
+            .exec(
+                session -> {
+                  played.incrementAndGet();
+                  return session.set("warm", false);
+                });
 
     ChainBuilder close = exec(session -> session);
     for (int d = 0; d < devices; d++) {
@@ -264,10 +311,15 @@ public class SessionSimulation extends Simulation {
             .exitHereIf(session -> session.getInt("connected") < devices)
             .exec(play)
             .exitHereIf(session -> session.getInt("active") < 0)
+            .exec(awaitTransfers)
             .exec(repeat(transfers).on(transfer))
             .exec(close);
 
-    long total = ramp + 3L * 60 + (long) Math.ceil((transfers + 1) * pauseSeconds * 1.5) + 60;
+    long total =
+        ramp
+            + 3L * 60
+            + (long) Math.ceil((transfers + warmup + 2) * (pauseSeconds * 1.5 + timeout))
+            + 60;
     setUp(scenario.injectOpen(rampUsers(users).during(Duration.ofSeconds(Math.max(1, ramp)))))
         .protocols(protocol)
         .maxDuration(Duration.ofSeconds(total))
@@ -353,9 +405,17 @@ public class SessionSimulation extends Simulation {
       long first = Arrays.stream(pending.arrivals).min().orElse(pending.t0) - pending.t0;
       if (name.equals("play")) {
         playMs.add(last);
+      } else if (session.getBoolean("warm")) {
+        warmupMs.add(last);
       } else {
         transferMs.add(last);
         firstDeviceMs.add(first);
+        if (pending.stateAt >= 0) {
+          toSessionMs.add(pending.stateAt - pending.t0);
+          fromSessionMs.add(pending.t0 + last - pending.stateAt);
+        }
+        transferTimes.add(
+            new long[] {pending.t0, pending.ackAt, pending.stateAt, pending.t0 + last});
         transfersFirstMs.accumulateAndGet(pending.t0, Math::min);
         transfersLastMs.accumulateAndGet(pending.t0, Math::max);
       }
@@ -380,6 +440,10 @@ public class SessionSimulation extends Simulation {
     final List<List<JsonNode>> stateFrames = new ArrayList<>();
     long version = -1;
     long ackAt;
+
+    /** The server time the new state was made at (its {@code timestamp}), -1 if unknown. */
+    long stateAt = -1;
+
     String error;
     String wrongActive;
     String item = "";
@@ -400,10 +464,15 @@ public class SessionSimulation extends Simulation {
 
     void read(int device, List<WsInboundMessage> messages) {
       for (WsInboundMessage message : messages) {
-        if (!(message instanceof WsInboundMessage.Text text) || message.timestamp() < t0) {
+        if (!(message instanceof WsInboundMessage.Text text)) {
           continue;
         }
         String frame = text.message();
+        // Gatling's clock and this class's each take their own reading of the wall clock and run
+        // on with System.nanoTime(), so they can disagree by a millisecond: a frame stamped just
+        // before t0 may still be an answer to the command (answers are told by their id anyway).
+        boolean before = message.timestamp() < t0 - CLOCK_SLACK_MS;
+        long at = Math.max(t0, message.timestamp());
         if (DEBUG) {
           System.out.printf(
               "DEBUG %s device %d +%d ms: %s%n",
@@ -413,14 +482,12 @@ public class SessionSimulation extends Simulation {
               frame.substring(0, Math.min(frame.length(), 120)));
         }
         if (frame.startsWith("{\"type\":\"state\"")) {
+          if (before) {
+            continue;
+          }
           JsonNode state = parse(frame);
           if (state != null) {
-            states
-                .get(device)
-                .add(
-                    new long[] {
-                      state.path("state").path("version").asLong(-1), message.timestamp()
-                    });
+            states.get(device).add(new long[] {state.path("state").path("version").asLong(-1), at});
             stateFrames.get(device).add(state.path("state"));
           }
         } else if (frame.contains("\"" + id + "\"")) {
@@ -430,7 +497,7 @@ public class SessionSimulation extends Simulation {
           }
           if ("ack".equals(answer.path("type").asText())) {
             version = answer.path("version").asLong(-1);
-            ackAt = message.timestamp();
+            ackAt = at;
           } else {
             error = answer.path("reason").asText("?");
           }
@@ -458,6 +525,7 @@ public class SessionSimulation extends Simulation {
               wrongActive = active;
             }
             item = state.path("item_id").asText("");
+            stateAt = state.path("timestamp").asLong(-1);
             progress = state.path("progress_ms").asLong(0);
             break;
           }
@@ -597,6 +665,57 @@ public class SessionSimulation extends Simulation {
     } finally {
       go.set(true);
     }
+    awaitPlays();
+  }
+
+  /**
+   * Waits until every connected user is done with its play (or the plays' longest possible time has
+   * passed), scrapes each node's {@code /metrics} (so the node's histograms can be told for the
+   * transfers alone), then lets the transfers begin.
+   */
+  private void awaitPlays() {
+    try {
+      long deadline =
+          System.currentTimeMillis()
+              + (long) ((warmup + 1) * (pauseSeconds * 1500 + timeout * 1000L))
+              + timeout * 1000L;
+      while (played.get() < connectedUsers.get() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      System.out.printf(
+          "%d of %d users played and warmed up; the measured transfers begin.%n",
+          played.get(), connectedUsers.get());
+      scrapeMetrics("before-transfers");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      transfersGo.set(true);
+    }
+  }
+
+  /** Each node's {@code /metrics} into {@code metrics-node<n>-<when>.txt} next to -Dbench.out. */
+  private void scrapeMetrics(String when) throws InterruptedException {
+    if (out.isEmpty()) {
+      return;
+    }
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    List<String> nodes = baseUrl2.isEmpty() ? List.of(baseUrl) : List.of(baseUrl, baseUrl2);
+    for (int n = 0; n < nodes.size(); n++) {
+      Path file =
+          Path.of(out)
+              .toAbsolutePath()
+              .resolveSibling("metrics-node" + (n + 1) + "-" + when + ".txt");
+      try {
+        client.send(
+            HttpRequest.newBuilder(URI.create(nodes.get(n) + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofFile(file));
+      } catch (IOException e) {
+        System.out.println("Could not scrape " + nodes.get(n) + "/metrics: " + e);
+      }
+    }
   }
 
   /** Where the class histograms go: next to {@code -Dbench.out}, when it is set. */
@@ -660,14 +779,18 @@ public class SessionSimulation extends Simulation {
     settings.put("nodes", baseUrl2.isEmpty() ? 1 : 2);
     settings.put("ramp", ramp);
     settings.put("transfers", transfers);
+    settings.put("warmup", warmup);
     settings.put("pause", pauseSeconds);
     settings.put("timeout", timeout);
     settings.put("tracks", tracks.size());
     result.put("settings", settings);
     result.put("transfer", summary(transferMs));
+    result.put("warmup_transfer", summary(warmupMs));
     result.put("transfer_first_device", summary(firstDeviceMs));
     result.put("play", summary(playMs));
     result.put("ack", summary(ackMs));
+    result.put("transfer_to_session", summary(toSessionMs));
+    result.put("transfer_from_session", summary(fromSessionMs));
     result.put(
         "transfer_window_s",
         transferMs.isEmpty() ? 0 : (transfersLastMs.get() - transfersFirstMs.get()) / 1000.0);
@@ -682,6 +805,12 @@ public class SessionSimulation extends Simulation {
       Path path = Path.of(out);
       Files.createDirectories(path.toAbsolutePath().getParent());
       Files.writeString(path, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+      StringBuilder csv = new StringBuilder("sent_ms,ack_ms,state_ms,last_device_ms\n");
+      for (long[] t : transferTimes) {
+        csv.append(t[0]).append(',').append(t[1]).append(',').append(t[2]).append(',');
+        csv.append(t[3]).append('\n');
+      }
+      Files.writeString(path.resolveSibling("transfers.csv"), csv);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
