@@ -258,7 +258,7 @@ def print_node_side(files, start_files):
             rows.append((label, int(b[-1][1]), *(bucket_quantile(b, q) for q in (0.5, 0.9, 0.99, 0.999))))
     if not rows:
         return
-    span = ("from the first transfer to the end of the run" if start is not None
+    span = ("from the measured transfers to the end of the run" if start is not None
             else "over the node's whole life")
     print(f"The node's own histograms {span} (Prometheus buckets: each figure is the bucket's upper bound):")
     print()
