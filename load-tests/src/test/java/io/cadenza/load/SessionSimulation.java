@@ -703,9 +703,7 @@ public class SessionSimulation extends Simulation {
       return;
     }
     // HTTP/1.1: the JDK client's default (an h2c upgrade) failed on /metrics in a cross-node run
-    // ("Frame type(109) length(6516589) exceeds MAX_FRAME_SIZE"), and curl sees the node answer the
-    // upgrade of /metrics with a 101 and no body: a node bug of its own, not this benchmark's
-    // subject.
+    // ("Frame type(109) length(6516589) exceeds MAX_FRAME_SIZE"); see the README's Benchmarks.
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
