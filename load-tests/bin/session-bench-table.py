@@ -247,7 +247,9 @@ def read_lines(files):
 
 def print_node_side(files, start_files):
     lines = read_lines(files) or []
-    start = read_lines(start_files) if start_files else None
+    # Split only with a start scrape of every node: a sum over nodes of which some are split and some
+    # not would be neither.
+    start = read_lines(start_files) if start_files and len(start_files) == len(files) else None
     rows = []
     for label, name, labels in NODE_SIDE:
         b = histogram(lines, name, labels)

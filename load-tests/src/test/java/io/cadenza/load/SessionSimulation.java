@@ -669,9 +669,9 @@ public class SessionSimulation extends Simulation {
   }
 
   /**
-   * Waits until every connected user is done with its play (or the plays' longest possible time has
-   * passed), scrapes each node's {@code /metrics} (so the node's histograms can be told for the
-   * transfers alone), then lets the transfers begin.
+   * Waits until every connected user is done with its play and warm-up transfers (or their longest
+   * possible time has passed), scrapes each node's {@code /metrics} (so the node's histograms can
+   * be told for the transfers alone), then lets the transfers begin.
    */
   private void awaitPlays() {
     try {
@@ -724,6 +724,12 @@ public class SessionSimulation extends Simulation {
             HttpResponse.BodyHandlers.ofFile(file));
       } catch (IOException e) {
         System.out.println("Could not scrape " + nodes.get(n) + "/metrics: " + e);
+        // No half-written scrape: the table then shows that node's histograms over its life.
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // Nothing more to do: the table reads what is there.
+        }
       }
     }
   }
