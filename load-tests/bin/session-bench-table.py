@@ -22,6 +22,12 @@ TARGET_KB_PER_DEVICE = 20.0
 COLUMNS = {2: "total", 3: "ok", 4: "ko", 8: "p50", 10: "p95", 11: "p99", 12: "max"}
 
 
+def ratio(value, base):
+    if value is None or not base:
+        return "n/a"
+    return f"{value / base:.1f}×"
+
+
 def fmt(value, digits=0):
     if value is None:
         return "n/a"
@@ -95,10 +101,25 @@ def main():
             ("transfer: sent → the session made the state", run["transfer_to_session"]),
             ("transfer: state made → on every device", run["transfer_from_session"]),
         ]
+    # The baseline: a time_sync frame's round trip through the same sockets and event loops, answered
+    # without the session (between each user's measured transfers, on a device they left alone).
+    sync = run.get("time_sync", {})
+    if sync.get("count"):
+        rows += [
+            ("baseline: time_sync round trip (no session, no store), measured alongside", sync),
+            ("baseline: time_sync sent → read by the node's event loop", run["time_sync_to_node"]),
+        ]
     for label, r in rows:
         print(
             f"| {label} | {fmt(r['count'])} | {fmt(r['p50'])} | {fmt(r['p95'])} | {fmt(r['p99'])} | "
             f"{fmt(r['max'])} | {fmt(r['mean'], 1)} |"
+        )
+    if sync.get("count") and run["transfer"]["count"] and sync.get("p99"):
+        print()
+        print(
+            f"Transfer against the baseline in the same run: p50 {ratio(run['transfer']['p50'], sync['p50'])}, "
+            f"p99 {ratio(run['transfer']['p99'], sync['p99'])} (the baseline is what any frame's round trip "
+            "costs on this machine under this load)."
         )
     window = run.get("transfer_window_s") or 0
     if window > 0:

@@ -167,6 +167,11 @@ public class SessionSimulation extends Simulation {
   private final ConcurrentLinkedQueue<Long> toSessionMs = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Long> fromSessionMs = new ConcurrentLinkedQueue<>();
 
+  /** The baseline time-sync exchanges: round trip, and sent → read by the node (ms). */
+  private final ConcurrentLinkedQueue<Long> syncMs = new ConcurrentLinkedQueue<>();
+
+  private final ConcurrentLinkedQueue<Long> syncToNodeMs = new ConcurrentLinkedQueue<>();
+
   /** Per transfer: sent, ack read, state made by the session, last device's state read (ms). */
   private final ConcurrentLinkedQueue<long[]> transferTimes = new ConcurrentLinkedQueue<>();
 
@@ -273,9 +278,16 @@ public class SessionSimulation extends Simulation {
                         "{\"device_ids\":[\""
                             + deviceId(session.getInt("user"), session.getInt("target"))
                             + "\"]}"))
+            // Half the pause, then (measured transfers only) the baseline time-sync exchange on a
+            // device the transfer left alone, then the other half.
             .pause(
-                Duration.ofMillis((long) (pauseSeconds * 500)),
-                Duration.ofMillis((long) (pauseSeconds * 1500)));
+                Duration.ofMillis((long) (pauseSeconds * 250)),
+                Duration.ofMillis((long) (pauseSeconds * 750)))
+            .doIf(session -> !session.getBoolean("warm"))
+            .then(timeSync())
+            .pause(
+                Duration.ofMillis((long) (pauseSeconds * 250)),
+                Duration.ofMillis((long) (pauseSeconds * 750)));
 
     // The play, then -Dwarmup transfers that warm the node up (its JIT compiler and caches) and
     // are reported apart from the measured ones.
@@ -381,6 +393,76 @@ public class SessionSimulation extends Simulation {
                           .formatted(pending.confirmItem, pending.confirmProgress);
                     }))
         .exec(session -> session.remove("pending"));
+  }
+
+  /**
+   * The baseline: a {@code time_sync} frame from a device that is neither the old nor the new
+   * active one, until its answer is read. The node answers it on the socket's event loop without
+   * the session, the store or the event bus, so its round trip is what the machine (both JVMs, the
+   * sockets, the node's event loop) adds to any frame under the same load, measured the same way
+   * (frames' arrival times, whole ms) in the same run: the floor under a transfer's time. Its
+   * {@code t1} (the node's clock when the frame arrived) splits it like a transfer: the way in
+   * (sent → read by the node's event loop).
+   */
+  private ChainBuilder timeSync() {
+    ChainBuilder look = exec(session -> session);
+    for (int d = 0; d < devices; d++) {
+      int device = d;
+      look =
+          look.exec(
+              ws.processUnmatchedMessages(
+                  socket(device),
+                  (messages, session) -> {
+                    if (device == session.getInt("syncDevice")) {
+                      long[] sync = session.get("sync"); // {t0, arrival, t1}
+                      for (WsInboundMessage message : messages) {
+                        if (message instanceof WsInboundMessage.Text text
+                            && text.message().startsWith("{\"type\":\"time_sync\"")
+                            && sync[1] < 0) {
+                          JsonNode answer = parse(text.message());
+                          if (answer != null && answer.path("t0").asLong(-1) == sync[0]) {
+                            sync[1] = Math.max(sync[0], message.timestamp());
+                            sync[2] = answer.path("t1").asLong(-1);
+                          }
+                        }
+                      }
+                    }
+                    return session;
+                  }));
+    }
+    return exec(session -> {
+          // The device after the new active one: not the old active one either (devices >= 3),
+          // so no state of the transfer or its report is on its way to it.
+          int device = (session.getInt("target") + 1) % devices;
+          return session.set("syncDevice", device).set("sync", new long[] {now(), -1, -1});
+        })
+        .exec(
+            ws("time_sync")
+                .wsName(session -> socket(session.getInt("syncDevice")))
+                .sendText(
+                    session ->
+                        "{\"type\":\"time_sync\",\"t0\":" + session.<long[]>get("sync")[0] + "}"))
+        .exec(look)
+        .asLongAs(
+            session -> {
+              long[] sync = session.get("sync");
+              return sync[1] < 0 && now() - sync[0] < timeout * 1000L;
+            })
+        .on(pause(Duration.ofMillis(20)).exec(look))
+        .exec(
+            session -> {
+              long[] sync = session.get("sync");
+              if (sync[1] < 0) {
+                count("time_sync: no answer in " + timeout + " s");
+              } else {
+                syncMs.add(sync[1] - sync[0]);
+                if (sync[2] >= 0) {
+                  // Two clocks (the node's, this class's) that may disagree by a millisecond.
+                  syncToNodeMs.add(Math.min(sync[1] - sync[0], Math.max(0, sync[2] - sync[0])));
+                }
+              }
+              return session.remove("sync");
+            });
   }
 
   /** Records the command's outcome and makes its target the active device. */
@@ -807,6 +889,8 @@ public class SessionSimulation extends Simulation {
     result.put("ack", summary(ackMs));
     result.put("transfer_to_session", summary(toSessionMs));
     result.put("transfer_from_session", summary(fromSessionMs));
+    result.put("time_sync", summary(syncMs));
+    result.put("time_sync_to_node", summary(syncToNodeMs));
     result.put(
         "transfer_window_s",
         transferMs.isEmpty() ? 0 : (transfersLastMs.get() - transfersFirstMs.get()) / 1000.0);
