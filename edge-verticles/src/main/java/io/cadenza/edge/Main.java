@@ -44,8 +44,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> shutDown(node, settings), "cadenza-shutdown"));
+    node.onJvmShutdown(() -> shutDown(node, settings));
   }
 
   private static void shutDown(CadenzaNode node, CadenzaSettings settings) {

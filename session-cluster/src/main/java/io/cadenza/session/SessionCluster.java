@@ -89,6 +89,19 @@ public final class SessionCluster {
     return up.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Runs {@code hook} when the JVM shuts down (SIGTERM), registered with Akka so that Akka's own
+   * JVM hooks wait for it: Artery (remoting) has a JVM shutdown hook of its own that closes every
+   * connection to the other members once the hooks registered here are done. Registered as a plain
+   * {@link Runtime#addShutdownHook} instead, a node's graceful stop (which leaves the cluster in
+   * its course, see {@link #stop()}) found its remoting already closed: the other members saw it
+   * unreachable instead of leaving, and with two members the split-brain resolver could down the
+   * survivor.
+   */
+  public void addJvmShutdownHook(Runnable hook) {
+    akka.actor.CoordinatedShutdown.get(system).addJvmShutdownHook(hook);
+  }
+
   /** Leaves the cluster gracefully (hands entities over) and terminates the ActorSystem. */
   public CompletionStage<Void> stop() {
     return akka.actor.CoordinatedShutdown.get(system)

@@ -101,6 +101,19 @@ public final class CadenzaNode {
     return "http://" + settings.http().host() + ":" + httpPort;
   }
 
+  /**
+   * Runs {@code hook} (the node's {@link #stop()}) when the JVM shuts down, before Akka's remoting
+   * closes, so that the node leaves the session cluster gracefully ({@link
+   * SessionCluster#addJvmShutdownHook}).
+   */
+  public void onJvmShutdown(Runnable hook) {
+    if (sessionCluster != null) {
+      sessionCluster.addJvmShutdownHook(hook);
+    } else {
+      Runtime.getRuntime().addShutdownHook(new Thread(hook, "cadenza-shutdown"));
+    }
+  }
+
   /** The users' playback sessions, reached from this node (after a successful start). */
   public Sessions sessions() {
     return sessions;

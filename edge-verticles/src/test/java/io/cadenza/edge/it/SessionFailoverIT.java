@@ -41,7 +41,11 @@ class SessionFailoverIT {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   private Process process;
+  private Path node1Log;
   private CadenzaNode node2;
+  private String keyspace;
+  private String url1;
+  private String url2;
   private final List<DeviceClient> devices = new ArrayList<>();
 
   @AfterEach
@@ -62,53 +66,7 @@ class SessionFailoverIT {
 
   @Test
   void playbackMovesAcrossNodesAndSurvivesTheLossOfTheSessionsNode() throws Exception {
-    String cluster = "failover-" + UUID.randomUUID().toString().substring(0, 8);
-    int akka1 = TestNodes.freePort();
-    int hz1 = TestNodes.freePort();
-    int hz2 = TestNodes.freePort();
-    String members = HOST_1 + ":" + hz1 + "," + HOST_2 + ":" + hz2;
-
-    // Node 1: a child JVM on 127.0.0.2.
-    Map<String, String> env = TestNodes.environment("failover-1");
-    String keyspace = env.get("CADENZA_CQL_KEYSPACE");
-    env.put("CADENZA_HTTP_HOST", HOST_1);
-    env.put("CADENZA_AKKA_HOST", HOST_1);
-    env.put("CADENZA_AKKA_PORT", String.valueOf(akka1));
-    env.put("CADENZA_HAZELCAST_HOST", HOST_1);
-    env.put("CADENZA_HAZELCAST_PORT", String.valueOf(hz1));
-    env.put("CADENZA_HAZELCAST_MEMBERS", members);
-    env.put("CADENZA_EVENT_BUS_HOST", HOST_1);
-    String url1 = "http://" + HOST_1 + ":" + env.get("CADENZA_HTTP_PORT");
-    process = startNode(env, cluster);
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(500))
-        .failFast(() -> !process.isAlive())
-        .until(() -> TestNodes.statusOf(url1 + "/ready") == 200);
-
-    // Node 2: in this JVM on 127.0.0.3, joining node 1.
-    Map<String, String> extra = new HashMap<>();
-    extra.put("cadenza.http.host", HOST_2);
-    extra.put("cadenza.cql.keyspace", keyspace);
-    extra.put("cadenza.cluster.akka.host", HOST_2);
-    extra.put("cadenza.cluster.akka.port", String.valueOf(TestNodes.freePort()));
-    extra.put("cadenza.cluster.akka.seed-nodes", "akka://cadenza@" + HOST_1 + ":" + akka1);
-    extra.put("cadenza.cluster.hazelcast.cluster-name", cluster);
-    extra.put("cadenza.cluster.hazelcast.host", HOST_2);
-    extra.put("cadenza.cluster.hazelcast.port", String.valueOf(hz2));
-    extra.put("cadenza.cluster.hazelcast.members", members);
-    extra.put("cadenza.cluster.event-bus.host", HOST_2);
-    CadenzaSettings settings2 = TestNodes.settings("failover-2", extra);
-    node2 =
-        CadenzaNode.start(settings2)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(120, TimeUnit.SECONDS);
-    await().atMost(WAIT).until(() -> node2.infrastructure().sessionCluster().membersUp() == 2);
-    assertThat(node2.infrastructure().hazelcast().getCluster().getMembers()).hasSize(2);
-    String url2 = node2.url();
-    assertThat(url2).startsWith("http://" + HOST_2 + ":");
-
+    startTwoNodes();
     TestAlbum album = TestAlbum.write(node2, keyspace, 2, 600_000);
     Api api = new Api(url1);
 
@@ -213,6 +171,117 @@ class SessionFailoverIT {
     assertThat(paused.getLong("progress_ms")).isBetween(expectedAtSend - 50, expectedNow + 50);
   }
 
+  /**
+   * A node stopped the way an operator stops it (SIGTERM) leaves the cluster: the other member
+   * never sees it unreachable (so the split-brain resolver takes no decision, which with two
+   * members could down the survivor), and the sessions it held move over with their last state.
+   */
+  @Test
+  void aNodeStoppedWithSigtermLeavesAndItsSessionsMoveToTheOther() throws Exception {
+    startTwoNodes();
+    TestAlbum album = TestAlbum.write(node2, keyspace, 1, 600_000);
+    Api api = new Api(url2);
+
+    // A user with one device, on node 2, whose session lives on node 1.
+    String userId = null;
+    DeviceClient b = null;
+    for (int attempt = 0; attempt < 12 && userId == null; attempt++) {
+      Api.Account account = api.signUp();
+      String token = api.logIn(account, DeviceGatewayIT.SCOPES).accessToken();
+      DeviceClient candidate = track(DeviceClient.connect(url2, token));
+      candidate.hello("device-b", "Laptop", "Computer");
+      if (!hostsSession(node2, account.id())) {
+        userId = account.id();
+        b = candidate;
+      } else {
+        candidate.close();
+      }
+    }
+    assertThat(userId).as("a user whose session lives on node 1").isNotNull();
+    JsonObject played =
+        b.command(
+            "play",
+            new JsonObject()
+                .put("uris", new JsonArray().add(album.trackUri(0)))
+                .put("position_ms", 10_000));
+    assertThat(played.getString("type")).as(played.encode()).isEqualTo("ack");
+    b.awaitState(played.getLong("version"), WAIT);
+
+    long stopped = System.currentTimeMillis();
+    process.destroy(); // SIGTERM
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("node 1 exited after SIGTERM").isTrue();
+    System.out.printf(
+        "Node 1 stopped %d ms after its SIGTERM%n", System.currentTimeMillis() - stopped);
+    String log = Files.readString(node1Log);
+    assertThat(log).as("node 1's log").contains("Exiting completed").doesNotContain("UNREACHABLE");
+    assertThat(node2.infrastructure().sessionCluster().isUp()).isTrue();
+    await().atMost(WAIT).until(() -> node2.infrastructure().sessionCluster().membersUp() == 1);
+    assertThat(node2.infrastructure().sessionCluster().unreachable()).isZero();
+
+    // The session answers on node 2 with the state node 1 handed over.
+    JsonObject paused = b.command("pause", new JsonObject());
+    assertThat(paused.getString("type")).as(paused.encode()).isEqualTo("ack");
+    assertThat(paused.getLong("version")).isGreaterThan(played.getLong("version"));
+    assertThat(hostsSession(node2, userId)).isTrue();
+    JsonObject state = b.awaitState(paused.getLong("version"), WAIT).frame().getJsonObject("state");
+    assertThat(state.getBoolean("is_playing")).isFalse();
+    assertThat(state.getJsonObject("item").getString("id")).isEqualTo(album.trackIds().get(0));
+    assertThat(state.getLong("progress_ms")).isGreaterThanOrEqualTo(10_000);
+  }
+
+  /**
+   * Node 1 in a child JVM on {@value #HOST_1}, node 2 in this JVM on {@value #HOST_2} joining it;
+   * returns once both are Up in one Akka and one Hazelcast cluster.
+   */
+  private void startTwoNodes() throws Exception {
+    String cluster = "failover-" + UUID.randomUUID().toString().substring(0, 8);
+    int akka1 = TestNodes.freePort();
+    int hz1 = TestNodes.freePort();
+    int hz2 = TestNodes.freePort();
+    String members = HOST_1 + ":" + hz1 + "," + HOST_2 + ":" + hz2;
+
+    // Node 1: a child JVM on 127.0.0.2.
+    Map<String, String> env = TestNodes.environment("failover-1");
+    keyspace = env.get("CADENZA_CQL_KEYSPACE");
+    env.put("CADENZA_HTTP_HOST", HOST_1);
+    env.put("CADENZA_AKKA_HOST", HOST_1);
+    env.put("CADENZA_AKKA_PORT", String.valueOf(akka1));
+    env.put("CADENZA_HAZELCAST_HOST", HOST_1);
+    env.put("CADENZA_HAZELCAST_PORT", String.valueOf(hz1));
+    env.put("CADENZA_HAZELCAST_MEMBERS", members);
+    env.put("CADENZA_EVENT_BUS_HOST", HOST_1);
+    url1 = "http://" + HOST_1 + ":" + env.get("CADENZA_HTTP_PORT");
+    process = startNode(env, cluster);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .failFast(() -> !process.isAlive())
+        .until(() -> TestNodes.statusOf(url1 + "/ready") == 200);
+
+    // Node 2: in this JVM on 127.0.0.3, joining node 1.
+    Map<String, String> extra = new HashMap<>();
+    extra.put("cadenza.http.host", HOST_2);
+    extra.put("cadenza.cql.keyspace", keyspace);
+    extra.put("cadenza.cluster.akka.host", HOST_2);
+    extra.put("cadenza.cluster.akka.port", String.valueOf(TestNodes.freePort()));
+    extra.put("cadenza.cluster.akka.seed-nodes", "akka://cadenza@" + HOST_1 + ":" + akka1);
+    extra.put("cadenza.cluster.hazelcast.cluster-name", cluster);
+    extra.put("cadenza.cluster.hazelcast.host", HOST_2);
+    extra.put("cadenza.cluster.hazelcast.port", String.valueOf(hz2));
+    extra.put("cadenza.cluster.hazelcast.members", members);
+    extra.put("cadenza.cluster.event-bus.host", HOST_2);
+    CadenzaSettings settings2 = TestNodes.settings("failover-2", extra);
+    node2 =
+        CadenzaNode.start(settings2)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(120, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> node2.infrastructure().sessionCluster().membersUp() == 2);
+    assertThat(node2.infrastructure().hazelcast().getCluster().getMembers()).hasSize(2);
+    url2 = node2.url();
+    assertThat(url2).startsWith("http://" + HOST_2 + ":");
+  }
+
   private DeviceClient track(DeviceClient device) {
     devices.add(device);
     return device;
@@ -232,8 +301,9 @@ class SessionFailoverIT {
     return state.getShards().stream().anyMatch(shard -> shard.getEntityIds().contains(userId));
   }
 
-  private static Process startNode(Map<String, String> env, String cluster) throws Exception {
+  private Process startNode(Map<String, String> env, String cluster) throws Exception {
     Path log = Files.createTempFile(Path.of("target"), "failover-node-1", ".log");
+    node1Log = log;
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("@" + new File("../bin/node-jvm.options").getAbsolutePath());
