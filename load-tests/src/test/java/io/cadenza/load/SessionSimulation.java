@@ -348,18 +348,9 @@ public class SessionSimulation extends Simulation {
    * records the times and has the new active device confirm with a report.
    */
   private ChainBuilder exchange(String name, Function<Session, String> argsOfSession) {
-    ChainBuilder look = exec(session -> session);
-    for (int d = 0; d < devices; d++) {
-      int device = d;
-      look =
-          look.exec(
-              ws.processUnmatchedMessages(
-                  socket(device),
-                  (messages, session) -> {
-                    session.<Pending>get("pending").read(device, messages);
-                    return session;
-                  }));
-    }
+    ChainBuilder look =
+        readEverySocket(
+            (device, messages, session) -> session.<Pending>get("pending").read(device, messages));
     return exec(session -> {
           long n = session.contains("n") ? session.getLong("n") + 1 : 1;
           String id = name + "-" + n;
@@ -405,31 +396,26 @@ public class SessionSimulation extends Simulation {
    * (sent → read by the node's event loop).
    */
   private ChainBuilder timeSync() {
-    ChainBuilder look = exec(session -> session);
-    for (int d = 0; d < devices; d++) {
-      int device = d;
-      look =
-          look.exec(
-              ws.processUnmatchedMessages(
-                  socket(device),
-                  (messages, session) -> {
-                    if (device == session.getInt("syncDevice")) {
-                      long[] sync = session.get("sync"); // {t0, arrival, t1}
-                      for (WsInboundMessage message : messages) {
-                        if (message instanceof WsInboundMessage.Text text
-                            && text.message().startsWith("{\"type\":\"time_sync\"")
-                            && sync[1] < 0) {
-                          JsonNode answer = parse(text.message());
-                          if (answer != null && answer.path("t0").asLong(-1) == sync[0]) {
-                            sync[1] = Math.max(sync[0], message.timestamp());
-                            sync[2] = answer.path("t1").asLong(-1);
-                          }
-                        }
-                      }
-                    }
-                    return session;
-                  }));
-    }
+    // Every socket is read (the others' frames, states of the report, are dropped as they come).
+    ChainBuilder look =
+        readEverySocket(
+            (device, messages, session) -> {
+              if (device != session.getInt("syncDevice")) {
+                return;
+              }
+              long[] sync = session.get("sync"); // {t0, arrival, t1}
+              for (WsInboundMessage message : messages) {
+                if (message instanceof WsInboundMessage.Text text
+                    && text.message().startsWith("{\"type\":\"time_sync\"")
+                    && sync[1] < 0) {
+                  JsonNode answer = parse(text.message());
+                  if (answer != null && answer.path("t0").asLong(-1) == sync[0]) {
+                    sync[1] = Math.max(sync[0], message.timestamp());
+                    sync[2] = answer.path("t1").asLong(-1);
+                  }
+                }
+              }
+            });
     return exec(session -> {
           // The device after the new active one: not the old active one either (devices >= 3),
           // so no state of the transfer or its report is on its way to it.
@@ -463,6 +449,28 @@ public class SessionSimulation extends Simulation {
               }
               return session.remove("sync");
             });
+  }
+
+  /** What a look does with the frames one socket received since the last look. */
+  private interface SocketFrames {
+    void read(int device, List<WsInboundMessage> messages, Session session);
+  }
+
+  /** A look at every socket of the user: each one's frames received since the last look. */
+  private ChainBuilder readEverySocket(SocketFrames reader) {
+    ChainBuilder look = exec(session -> session);
+    for (int d = 0; d < devices; d++) {
+      int device = d;
+      look =
+          look.exec(
+              ws.processUnmatchedMessages(
+                  socket(device),
+                  (messages, session) -> {
+                    reader.read(device, messages, session);
+                    return session;
+                  }));
+    }
+    return look;
   }
 
   /** Records the command's outcome and makes its target the active device. */

@@ -71,24 +71,10 @@ class SessionFailoverIT {
     Api api = new Api(url1);
 
     // A user whose session lives on node 1 (sessions are spread over both nodes).
-    String userId = null;
-    String token = null;
-    DeviceClient a = null;
-    for (int attempt = 0; attempt < 12 && userId == null; attempt++) {
-      Api.Account account = api.signUp();
-      String candidateToken = api.logIn(account, DeviceGatewayIT.SCOPES).accessToken();
-      DeviceClient candidate = track(DeviceClient.connect(url1, candidateToken));
-      candidate.hello("device-a", "Phone", "Smartphone");
-      if (!hostsSession(node2, account.id())) {
-        userId = account.id();
-        token = candidateToken;
-        a = candidate;
-      } else {
-        candidate.close();
-      }
-    }
-    assertThat(userId).as("a user whose session lives on node 1").isNotNull();
-    DeviceClient b = track(DeviceClient.connect(url2, token));
+    UserOnNode1 user = userWithSessionOnNode1(api, url1, "device-a", "Phone", "Smartphone");
+    String userId = user.id();
+    DeviceClient a = user.device();
+    DeviceClient b = track(DeviceClient.connect(url2, user.token()));
     b.hello("device-b", "Laptop", "Computer");
 
     // Play on A, then transfer to B.
@@ -183,21 +169,9 @@ class SessionFailoverIT {
     Api api = new Api(url2);
 
     // A user with one device, on node 2, whose session lives on node 1.
-    String userId = null;
-    DeviceClient b = null;
-    for (int attempt = 0; attempt < 12 && userId == null; attempt++) {
-      Api.Account account = api.signUp();
-      String token = api.logIn(account, DeviceGatewayIT.SCOPES).accessToken();
-      DeviceClient candidate = track(DeviceClient.connect(url2, token));
-      candidate.hello("device-b", "Laptop", "Computer");
-      if (!hostsSession(node2, account.id())) {
-        userId = account.id();
-        b = candidate;
-      } else {
-        candidate.close();
-      }
-    }
-    assertThat(userId).as("a user whose session lives on node 1").isNotNull();
+    UserOnNode1 user = userWithSessionOnNode1(api, url2, "device-b", "Laptop", "Computer");
+    String userId = user.id();
+    DeviceClient b = user.device();
     JsonObject played =
         b.command(
             "play",
@@ -280,6 +254,28 @@ class SessionFailoverIT {
     assertThat(node2.infrastructure().hazelcast().getCluster().getMembers()).hasSize(2);
     url2 = node2.url();
     assertThat(url2).startsWith("http://" + HOST_2 + ":");
+  }
+
+  /** A user, its token, and its first device (connected to {@code url} and announced). */
+  private record UserOnNode1(String id, String token, DeviceClient device) {}
+
+  /**
+   * Signs users up until one's session lives on node 1 (sessions are spread over both nodes by user
+   * id), each announcing a device on {@code url} (which starts the session).
+   */
+  private UserOnNode1 userWithSessionOnNode1(
+      Api api, String url, String deviceId, String name, String type) throws Exception {
+    for (int attempt = 0; attempt < 12; attempt++) {
+      Api.Account account = api.signUp();
+      String token = api.logIn(account, DeviceGatewayIT.SCOPES).accessToken();
+      DeviceClient candidate = track(DeviceClient.connect(url, token));
+      candidate.hello(deviceId, name, type);
+      if (!hostsSession(node2, account.id())) {
+        return new UserOnNode1(account.id(), token, candidate);
+      }
+      candidate.close();
+    }
+    throw new AssertionError("no user of 12 had its session on node 1");
   }
 
   private DeviceClient track(DeviceClient device) {
