@@ -24,6 +24,7 @@ public record CadenzaSettings(
     Search search,
     Session session,
     Connect connect,
+    Listening listening,
     com.typesafe.config.Config hocon) {
 
   /** Identity and life-cycle budgets of this node. */
@@ -202,4 +203,19 @@ public record CadenzaSettings(
       int frameBurst,
       int writeQueueBytes,
       Duration slowCloseAfter) {}
+
+  /**
+   * The listening log: the Kafka topic of listening events and its dead-letter topic, the sink's
+   * consumer group, how many sink consumers this node runs (0: another process consumes) and how
+   * many writes each keeps in flight, how long a play must last to count (charts, top items,
+   * recently played), and the largest batch of offline plays one request may report.
+   */
+  public record Listening(
+      String topic,
+      String deadLetterTopic,
+      String consumerGroup,
+      int sinkInstances,
+      int maxInFlight,
+      Duration countAfter,
+      int maxBatch) {}
 }

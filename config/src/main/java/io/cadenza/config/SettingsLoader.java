@@ -171,9 +171,10 @@ public final class SettingsLoader {
             r.intIn("cadenza.search.max-in-flight", 1, 100_000));
     var session = session(r);
     var connect = connect(r);
+    var listening = listening(r);
     return new CadenzaSettings(
         node, http, cql, kafka, redis, cluster, auth, edge, health, media, search, session, connect,
-        config);
+        listening, config);
   }
 
   /**
@@ -261,6 +262,24 @@ public final class SettingsLoader {
         tick,
         passivateAfter,
         r.duration("cadenza.session.ask-timeout", Duration.ofMillis(100), Duration.ofMinutes(1)));
+  }
+
+  private static CadenzaSettings.Listening listening(Reader r) {
+    String topicRule = "must be 1-249 letters, digits, '.', '_' or '-' (a Kafka topic name)";
+    String topic = r.matching("cadenza.listening.topic", TOPIC, topicRule);
+    String deadLetters = r.matching("cadenza.listening.dead-letter-topic", TOPIC, topicRule);
+    if (topic.equals(deadLetters)) {
+      throw new InvalidSettingException(
+          "cadenza.listening.dead-letter-topic", "must differ from cadenza.listening.topic", topic);
+    }
+    return new CadenzaSettings.Listening(
+        topic,
+        deadLetters,
+        r.matching("cadenza.listening.consumer-group", TOPIC, topicRule),
+        r.intIn("cadenza.listening.sink-instances", 0, 64),
+        r.intIn("cadenza.listening.max-in-flight", 1, 100_000),
+        r.duration("cadenza.listening.count-after", Duration.ZERO, Duration.ofMinutes(10)),
+        r.intIn("cadenza.listening.max-batch", 1, 10_000));
   }
 
   private static CadenzaSettings.Auth auth(Reader r) {

@@ -33,6 +33,7 @@ class ModuleEdgesTest {
                 "io.cadenza.session..",
                 "io.cadenza.media..",
                 "io.cadenza.catalog..",
+                "io.cadenza.analytics..",
                 "io.cadenza.edge.."));
     all.removeAll(java.util.List.of(allowed));
     return all.toArray(String[]::new);
@@ -112,6 +113,18 @@ class ModuleEdgesTest {
   }
 
   @Test
+  void analyticsUsesOnlyConfig() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.cadenza.analytics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(otherModules("io.cadenza.analytics..", "io.cadenza.config.."))
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
   void nothingDependsOnTheEdge() {
     noClasses()
         .that()
@@ -124,7 +137,8 @@ class ModuleEdgesTest {
 
   @Test
   void internalPackagesStayInsideTheirModule() {
-    for (String module : new String[] {"config", "playback", "session", "media", "catalog"}) {
+    for (String module :
+        new String[] {"config", "playback", "session", "media", "catalog", "analytics"}) {
       noClasses()
           .that()
           .resideOutsideOfPackage("io.cadenza." + module + "..")

@@ -1,0 +1,311 @@
+package io.cadenza.analytics;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+
+/**
+ * The listening log in ScyllaDB (migration V007): {@code listening_log}, every play by user and
+ * month, newest first, and {@code daily_plays}, the plays that count by day, for charts. Writes are
+ * idempotent: every key column comes from the event, so the same event written twice is one row.
+ */
+public final class ListeningLog {
+
+  /** Buckets of a day in {@code daily_plays}. */
+  public static final int DAY_BUCKETS = 16;
+
+  /** How far back a read of recent plays looks (months before the cursor's). */
+  public static final int MONTHS_BACK = 13;
+
+  private static final String COLUMNS =
+      "user_id, month, played_at, event_id, track_id, device_id, context_uri, started_at,"
+          + " ms_played, reason_start, reason_end, shuffle, offline, client_ts, country,"
+          + " schema_version";
+
+  private final CqlSession session;
+  private final Duration countAfter;
+  private final PreparedStatement insertLog;
+  private final PreparedStatement insertDay;
+  private final PreparedStatement before;
+  private final PreparedStatement after;
+  private final PreparedStatement between;
+  private final PreparedStatement day;
+
+  private ListeningLog(CqlSession session, String keyspace, Duration countAfter) {
+    this.session = session;
+    this.countAfter = countAfter;
+    String log = keyspace + ".listening_log";
+    insertLog =
+        session.prepare(
+            "INSERT INTO "
+                + log
+                + " ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertDay =
+        session.prepare(
+            "INSERT INTO "
+                + keyspace
+                + ".daily_plays (day, bucket, event_id, track_id, country) VALUES (?, ?, ?, ?, ?)");
+    before =
+        session.prepare(
+            "SELECT "
+                + COLUMNS
+                + " FROM "
+                + log
+                + " WHERE user_id = ? AND month = ? AND played_at < ?");
+    after =
+        session.prepare(
+            "SELECT "
+                + COLUMNS
+                + " FROM "
+                + log
+                + " WHERE user_id = ? AND month = ? AND played_at > ? ORDER BY played_at ASC");
+    between =
+        session.prepare(
+            "SELECT "
+                + COLUMNS
+                + " FROM "
+                + log
+                + " WHERE user_id = ? AND month = ? AND played_at >= ? AND played_at < ?");
+    day =
+        session.prepare(
+            "SELECT track_id, country FROM "
+                + keyspace
+                + ".daily_plays WHERE day = ? AND bucket = ?");
+  }
+
+  /**
+   * Prepares the statements (blocking: call from a worker thread, once per process).
+   *
+   * @param countAfter how long a play must last to count (charts, top items, recently played)
+   */
+  public static ListeningLog create(CqlSession session, String keyspace, Duration countAfter) {
+    return new ListeningLog(session, keyspace, countAfter);
+  }
+
+  /** How long a play must last to count. */
+  public Duration countAfter() {
+    return countAfter;
+  }
+
+  /**
+   * Writes one event: its log row and, when it counts, its row for the day's chart (one unlogged
+   * batch per table's partition would not help: they are different partitions; both go at once and
+   * the stage completes when both are written). Idempotent.
+   */
+  public CompletionStage<Void> write(ListeningEvent e) {
+    BoundStatement logRow =
+        insertLog
+            .bind(
+                e.userId(),
+                e.month(),
+                e.playedAt(),
+                e.eventId(),
+                e.trackId(),
+                e.deviceId(),
+                e.contextUri(),
+                e.startedAt(),
+                e.msPlayed(),
+                e.reasonStart(),
+                e.reasonEnd(),
+                e.shuffle(),
+                e.offline(),
+                e.clientTimestamp(),
+                e.country(),
+                ListeningEvent.SCHEMA_VERSION)
+            .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
+            .setIdempotent(true);
+    CompletableFuture<AsyncResultSet> log = session.executeAsync(logRow).toCompletableFuture();
+    if (!e.counts(countAfter)) {
+      return log.thenApply(rs -> null);
+    }
+    BoundStatement dayRow =
+        insertDay
+            .bind(e.day(), bucketOf(e), e.eventId(), e.trackId(), e.country())
+            .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
+            .setIdempotent(true);
+    CompletableFuture<AsyncResultSet> daily = session.executeAsync(dayRow).toCompletableFuture();
+    return CompletableFuture.allOf(log, daily);
+  }
+
+  /**
+   * The user's plays that count, ended strictly before {@code cursor}, newest first, at most {@code
+   * limit}; looks back {@value #MONTHS_BACK} months before the cursor's.
+   */
+  public CompletionStage<List<ListeningEvent>> recentBefore(
+      String userId, Instant cursor, int limit) {
+    YearMonth month = YearMonth.from(cursor.atZone(ZoneOffset.UTC));
+    List<ListeningEvent> found = new ArrayList<>();
+    return monthsBackwards(userId, month, MONTHS_BACK, cursor, limit, found).thenApply(v -> found);
+  }
+
+  private CompletionStage<Void> monthsBackwards(
+      String userId,
+      YearMonth month,
+      int monthsLeft,
+      Instant cursor,
+      int limit,
+      List<ListeningEvent> found) {
+    if (found.size() >= limit || monthsLeft < 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    BoundStatement query =
+        before.bind(userId, yyyymm(month), cursor).setPageSize(Math.max(limit, 50));
+    return collect(session.executeAsync(query), this::counts, limit, found)
+        .thenCompose(
+            v ->
+                monthsBackwards(
+                    userId, month.minusMonths(1), monthsLeft - 1, cursor, limit, found));
+  }
+
+  /**
+   * The user's {@code limit} plays that count and ended strictly after {@code cursor} (the earliest
+   * of them), newest first; looks forward to the current month.
+   */
+  public CompletionStage<List<ListeningEvent>> recentAfter(
+      String userId, Instant cursor, int limit, Instant now) {
+    YearMonth month = YearMonth.from(cursor.atZone(ZoneOffset.UTC));
+    YearMonth last = YearMonth.from(now.atZone(ZoneOffset.UTC));
+    List<ListeningEvent> found = new ArrayList<>();
+    return monthsForwards(userId, month, last, cursor, limit, found)
+        .thenApply(
+            v -> {
+              List<ListeningEvent> newestFirst = new ArrayList<>(found);
+              java.util.Collections.reverse(newestFirst);
+              return newestFirst;
+            });
+  }
+
+  private CompletionStage<Void> monthsForwards(
+      String userId,
+      YearMonth month,
+      YearMonth last,
+      Instant cursor,
+      int limit,
+      List<ListeningEvent> found) {
+    if (found.size() >= limit || month.isAfter(last)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    BoundStatement query =
+        after.bind(userId, yyyymm(month), cursor).setPageSize(Math.max(limit, 50));
+    return collect(session.executeAsync(query), this::counts, limit, found)
+        .thenCompose(v -> monthsForwards(userId, month.plusMonths(1), last, cursor, limit, found));
+  }
+
+  /**
+   * Every play of the user that ended in [{@code from}, {@code to}), counting or not, newest first
+   * (top items weigh them).
+   */
+  public CompletionStage<List<ListeningEvent>> between(String userId, Instant from, Instant to) {
+    List<ListeningEvent> found = new ArrayList<>();
+    YearMonth first = YearMonth.from(from.atZone(ZoneOffset.UTC));
+    YearMonth month = YearMonth.from(to.atZone(ZoneOffset.UTC));
+    CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+    for (YearMonth m = month; !m.isBefore(first); m = m.minusMonths(1)) {
+      BoundStatement query = between.bind(userId, yyyymm(m), from, to).setPageSize(1000);
+      chain =
+          chain.thenCompose(
+              v -> collect(session.executeAsync(query), x -> true, Integer.MAX_VALUE, found));
+    }
+    return chain.thenApply(v -> found);
+  }
+
+  /**
+   * The plays that counted on {@code day} (UTC), by track: all of them with {@code country} null,
+   * else only those of listeners in that country.
+   */
+  public CompletionStage<Map<String, Long>> dailyCounts(LocalDate date, String country) {
+    Map<String, Long> counts = new HashMap<>();
+    List<CompletableFuture<Void>> buckets = new ArrayList<>();
+    for (int bucket = 0; bucket < DAY_BUCKETS; bucket++) {
+      BoundStatement query = day.bind(date, bucket).setPageSize(5000);
+      buckets.add(countPages(session.executeAsync(query), country, counts).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(buckets.toArray(CompletableFuture[]::new))
+        .thenApply(v -> counts);
+  }
+
+  private CompletionStage<Void> countPages(
+      CompletionStage<AsyncResultSet> page, String country, Map<String, Long> counts) {
+    return page.thenCompose(
+        rs -> {
+          synchronized (counts) {
+            for (Row row : rs.currentPage()) {
+              if (country == null || country.equals(row.getString(1))) {
+                counts.merge(row.getString(0), 1L, Long::sum);
+              }
+            }
+          }
+          return rs.hasMorePages()
+              ? countPages(rs.fetchNextPage(), country, counts)
+              : CompletableFuture.completedFuture(null);
+        });
+  }
+
+  private boolean counts(ListeningEvent e) {
+    return e.counts(countAfter);
+  }
+
+  private static CompletionStage<Void> collect(
+      CompletionStage<AsyncResultSet> page,
+      Predicate<ListeningEvent> keep,
+      int limit,
+      List<ListeningEvent> found) {
+    return page.thenCompose(
+        rs -> {
+          for (Row row : rs.currentPage()) {
+            ListeningEvent e = event(row);
+            if (keep.test(e)) {
+              found.add(e);
+              if (found.size() >= limit) {
+                return CompletableFuture.completedFuture(null);
+              }
+            }
+          }
+          return rs.hasMorePages()
+              ? collect(rs.fetchNextPage(), keep, limit, found)
+              : CompletableFuture.completedFuture(null);
+        });
+  }
+
+  private static ListeningEvent event(Row row) {
+    return new ListeningEvent(
+        row.getUuid("event_id"),
+        row.getString("user_id"),
+        row.getString("track_id"),
+        row.getString("device_id"),
+        row.getString("context_uri"),
+        row.getInstant("started_at"),
+        row.getLong("ms_played"),
+        row.getString("reason_start"),
+        row.getString("reason_end"),
+        row.getBoolean("shuffle"),
+        row.getBoolean("offline"),
+        row.getInstant("client_ts"),
+        row.getString("country"));
+  }
+
+  static int bucketOf(ListeningEvent e) {
+    return Math.floorMod(e.eventId().hashCode(), DAY_BUCKETS);
+  }
+
+  private static int yyyymm(YearMonth month) {
+    return month.getYear() * 100 + month.getMonthValue();
+  }
+}
