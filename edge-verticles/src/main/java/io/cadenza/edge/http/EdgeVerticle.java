@@ -1,16 +1,19 @@
 package io.cadenza.edge.http;
 
+import io.cadenza.analytics.ListeningLog;
 import io.cadenza.catalog.api.CatalogReads;
 import io.cadenza.catalog.search.SearchIndex;
 import io.cadenza.catalog.search.SearchRequest;
 import io.cadenza.catalog.search.SearchResult;
 import io.cadenza.catalog.search.Suggestion;
 import io.cadenza.catalog.search.feed.SearchService;
+import io.cadenza.config.cql.Cql;
 import io.cadenza.config.error.NotFoundException;
 import io.cadenza.config.error.RetriableException;
 import io.cadenza.config.error.ValidationException;
 import io.cadenza.config.id.Base62Id;
 import io.cadenza.edge.accounts.Accounts;
+import io.cadenza.edge.accounts.UserCountries;
 import io.cadenza.edge.auth.BearerAuth;
 import io.cadenza.edge.auth.Principal;
 import io.cadenza.edge.auth.Scopes;
@@ -20,6 +23,7 @@ import io.cadenza.edge.connect.DevicePlayer;
 import io.cadenza.edge.connect.SessionFeeds;
 import io.cadenza.edge.connect.SpeakerApi;
 import io.cadenza.edge.health.ReadinessChecks;
+import io.cadenza.edge.listening.ListeningApi;
 import io.cadenza.edge.media.MediaServices;
 import io.cadenza.edge.media.MediaUpload;
 import io.cadenza.edge.node.Infrastructure;
@@ -83,7 +87,9 @@ public final class EdgeVerticle extends VerticleBase {
     Future<OpenApi> openApi = OpenApi.load(vertx);
     EventLoopDelay.start(vertx, infra.metrics());
     RateLimiter limiter = RateLimiter.create(infra.redis(), infra.metrics());
-    return Future.all(Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp())
+    Future<Listening> listening = listening();
+    return Future.all(
+            Accounts.create(infra, Clock.systemUTC()), openApi, limiter.warmUp(), listening)
         .map(all -> all.<Accounts>resultAt(0))
         .compose(
             accounts -> {
@@ -114,13 +120,22 @@ public final class EdgeVerticle extends VerticleBase {
                   .invalidRequestHandler(ErrorResponses::invalidRequest)
                   .requestHandler(
                       ErrorResponses.guarding(
-                          routes(accounts, openApi.result(), limiter, mediaServices.routes())))
+                          routes(
+                              accounts,
+                              openApi.result(),
+                              limiter,
+                              mediaServices.routes(),
+                              listening.result())))
                   .listen();
             });
   }
 
   private Router routes(
-      Accounts accounts, OpenApi contract, RateLimiter limiter, MediaRoutes media) {
+      Accounts accounts,
+      OpenApi contract,
+      RateLimiter limiter,
+      MediaRoutes media,
+      Listening listening) {
     var edge = infra.settings().edge();
     Handler<RoutingContext> perPrincipal = RateLimitHandler.perPrincipal(limiter, edge);
     Handler<RoutingContext> perAddress = RateLimitHandler.perAddress(limiter, edge);
@@ -203,7 +218,7 @@ public final class EdgeVerticle extends VerticleBase {
     // feed of session changes per user. The device WebSocket gateway: its own authentication (a
     // header, or access_token for browsers, which cannot set one on a WebSocket), and per-socket
     // frame limits. The speaker API (Cadenza extension): bearer tokens, rate limited per user.
-    Player player = player(media);
+    Player player = player(media, listening);
     router.get("/v1/connect").handler(deviceGateway(accounts, player)::handle);
     player.speaker().mount(router, bearer, perPrincipal, body);
 
@@ -282,6 +297,8 @@ public final class EdgeVerticle extends VerticleBase {
     router.get("/v1/search").handler(contract.validate("search")).respond(this::search);
     // The player (issue 6): the user's playback session in Spotify's shapes.
     player.api().mount(router, body);
+    // The listening log (issue 7): recently played, top items, offline plays and charts.
+    player.listening().mount(router, contract, playsBody(listening));
     // The rest of the Spotify-shaped API: 501 after the checks the real endpoints will make.
     Planned.mount(router);
 
@@ -310,16 +327,46 @@ public final class EdgeVerticle extends VerticleBase {
     return Math.max(65_536, 4 * infra.settings().connect().maxFrameBytes());
   }
 
+  /** The listening log's reads and the listeners' countries, prepared at start. */
+  private record Listening(ListeningLog log, UserCountries countries) {}
+
+  private Future<Listening> listening() {
+    var settings = infra.settings();
+    Future<ListeningLog> log =
+        vertx.executeBlocking(
+            () ->
+                ListeningLog.create(
+                    infra.cql(), settings.cql().keyspace(), settings.listening().countAfter()));
+    Future<UserCountries> countries =
+        UserCountries.create(new Cql(infra.cql(), settings.cql().keyspace()));
+    return Future.all(log, countries).map(all -> new Listening(log.result(), countries.result()));
+  }
+
+  /** The body handler of the offline plays batch: room for cadenza.listening.max-batch plays. */
+  private BodyHandler playsBody(Listening listening) {
+    long limit =
+        Math.max(
+            infra.settings().edge().bodyLimitBytes(),
+            ListeningApi.bodyLimit(infra.settings().listening().maxBatch()));
+    return BodyHandler.create(false).setBodyLimit(limit).setHandleFileUploads(false);
+  }
+
   /** The player's pieces of this verticle, on the node's sessions. */
   private record Player(
-      DevicePlayer device, SessionFeeds feeds, PlayerApi api, SpeakerApi speaker) {}
+      DevicePlayer device,
+      SessionFeeds feeds,
+      PlayerApi api,
+      SpeakerApi speaker,
+      ListeningApi listening) {}
 
-  private Player player(MediaRoutes media) {
+  private Player player(MediaRoutes media, Listening listening) {
     PlayerCatalog catalog = PlayerCatalog.of(catalogServices.repository(), catalogServices.reads());
-    ListeningEvents listening = new ListeningEvents(infra.kafkaProducer());
+    ListeningEvents events =
+        new ListeningEvents(
+            infra.kafkaProducer(), infra.settings().listening().topic(), listening.countries()::of);
     PlayerJson json = new PlayerJson(catalog, infra.settings().http().publicUrl());
     PlayerCommands commands = PlayerCommands.create(catalog);
-    DevicePlayer device = DevicePlayer.of(json, commands, listening::publish);
+    DevicePlayer device = DevicePlayer.of(json, commands, events::publish);
     SessionFeeds feeds = new SessionFeeds(vertx);
     Clock clock = Clock.systemUTC();
     SpeakerApi.StreamUrls streams =
@@ -336,7 +383,17 @@ public final class EdgeVerticle extends VerticleBase {
         device,
         feeds,
         new PlayerApi(vertx, sessions, json, commands, clock),
-        new SpeakerApi(vertx, sessions, feeds, device, streams, clock));
+        new SpeakerApi(vertx, sessions, feeds, device, streams, clock),
+        new ListeningApi(
+            listening.log(),
+            events,
+            listening.countries(),
+            catalog,
+            catalogServices.reads(),
+            json,
+            infra.settings().http().publicUrl(),
+            infra.settings().listening().maxBatch(),
+            clock));
   }
 
   /** The device sockets of this verticle, on the node's sessions and the player's pieces. */

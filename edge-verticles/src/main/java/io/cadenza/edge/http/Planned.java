@@ -8,8 +8,6 @@ import static io.cadenza.edge.auth.Scopes.USER_FOLLOW_MODIFY;
 import static io.cadenza.edge.auth.Scopes.USER_FOLLOW_READ;
 import static io.cadenza.edge.auth.Scopes.USER_LIBRARY_MODIFY;
 import static io.cadenza.edge.auth.Scopes.USER_LIBRARY_READ;
-import static io.cadenza.edge.auth.Scopes.USER_READ_RECENTLY_PLAYED;
-import static io.cadenza.edge.auth.Scopes.USER_TOP_READ;
 
 import io.cadenza.edge.auth.Scopes;
 import io.vertx.core.http.HttpMethod;
@@ -38,9 +36,6 @@ final class Planned {
 
   static final List<Endpoint> ENDPOINTS =
       List.of(
-          // The listening log.
-          get("/v1/me/player/recently-played", List.of(USER_READ_RECENTLY_PLAYED)),
-          get("/v1/me/top/:type", List.of(USER_TOP_READ)),
           // Playlists, library and follows.
           get("/v1/me/playlists", List.of(PLAYLIST_READ_PRIVATE, PLAYLIST_READ_COLLABORATIVE)),
           post("/v1/me/playlists", List.of(PLAYLIST_MODIFY_PUBLIC, PLAYLIST_MODIFY_PRIVATE)),

@@ -182,7 +182,7 @@ public final class PlayerJson {
   }
 
   /** Spotify's context object of a context URI, or null. */
-  JsonObject context(String uri) {
+  public JsonObject context(String uri) {
     if (uri == null) {
       return null;
     }

@@ -91,13 +91,13 @@ class AccountsIT {
   void anEndpointAnswers403WithoutItsScopeAndGoesOnWithIt() {
     Account account = api.signUp();
     String narrow = api.logIn(account, "user-read-email").accessToken();
-    Response refused = api.get("/v1/me/player/recently-played", narrow);
+    Response refused = api.get("/v1/me/playlists", narrow);
     assertThat(refused.status()).as(refused.body()).isEqualTo(403);
     assertThat(refused.errorMessage()).isEqualTo("Insufficient client scope");
 
     // With the scope the request passes the check and reaches the endpoint, not built yet.
-    String recent = api.logIn(account, "user-read-recently-played").accessToken();
-    Response allowed = api.get("/v1/me/player/recently-played", recent);
+    String playlists = api.logIn(account, "playlist-read-private").accessToken();
+    Response allowed = api.get("/v1/me/playlists", playlists);
     assertThat(allowed.status()).as(allowed.body()).isEqualTo(501);
     assertThat(allowed.errorMessage()).isEqualTo("Not implemented yet");
     // Spotify accepts either of two scopes for currently-playing: a built endpoint checks alike.

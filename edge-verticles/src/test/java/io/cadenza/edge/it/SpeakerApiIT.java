@@ -2,6 +2,8 @@ package io.cadenza.edge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cadenza.analytics.ListeningEvent;
+import io.cadenza.analytics.ListeningEventJson;
 import io.cadenza.config.cql.Cql;
 import io.cadenza.edge.it.Api.Response;
 import io.cadenza.edge.player.ListeningEvents;
@@ -220,11 +222,31 @@ class SpeakerApiIT {
                   .put("item_id", itemId)
                   .put("position_ms", 0));
       assertThat(report.status()).as(report.body()).isEqualTo(200);
+      // A start is no play yet; the skip ends one: the user's first record is the skip's (one
+      // user's records share a partition, in order).
+      Response skipped =
+          speaker(
+              owner,
+              "POST",
+              "/speaker/v1/report",
+              new JsonObject()
+                  .put("device_id", "kitchen")
+                  .put("reason", "skipped")
+                  .put("item_id", itemId)
+                  .put("position_ms", 45_000));
+      assertThat(skipped.status()).as(skipped.body()).isEqualTo(200);
       ConsumerRecord<String, byte[]> record = awaitRecord(consumer, owner.id());
-      JsonObject event = new JsonObject(new String(record.value(), StandardCharsets.UTF_8));
-      assertThat(event.getString("item_id")).isEqualTo(itemId);
-      assertThat(event.getString("device_id")).isEqualTo("kitchen");
-      assertThat(event.getString("kind")).isEqualTo("started");
+      ListeningEvent event = ListeningEventJson.read(record.value());
+      assertThat(event.userId()).isEqualTo(owner.id());
+      assertThat(event.trackId()).isEqualTo(album.trackIds().get(0));
+      assertThat(event.deviceId()).isEqualTo("kitchen");
+      assertThat(event.contextUri()).isEqualTo(album.albumUri());
+      assertThat(event.msPlayed()).isEqualTo(45_000);
+      assertThat(event.reasonEnd()).isEqualTo("fwdbtn");
+      assertThat(event.offline()).isFalse();
+      assertThat(event.country()).isEqualTo("SE");
+      assertThat(Duration.between(event.startedAt(), Instant.now()).toMillis())
+          .isBetween(45_000L, 45_000L + WAIT.toMillis());
     }
 
     // A report from a device that is not the active one is refused.

@@ -70,6 +70,11 @@ class OpenApiTest {
           "set-volume-for-users-playback",
           "get-queue",
           "add-to-queue",
+          "get-recently-played",
+          "report-plays",
+          "get-users-top-artists",
+          "get-users-top-tracks",
+          "get-track-charts",
           "speaker-hello",
           "speaker-state",
           "speaker-report",
@@ -423,6 +428,9 @@ class OpenApiTest {
             "set-volume-for-users-playback",
             "get-queue",
             "add-to-queue",
+            "get-recently-played",
+            "get-users-top-artists",
+            "get-users-top-tracks",
             "search");
     JsonObject paths = api.document().getJsonObject("paths");
     for (String path : paths.fieldNames()) {
