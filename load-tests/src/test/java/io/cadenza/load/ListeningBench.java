@@ -178,7 +178,7 @@ public final class ListeningBench {
             String.valueOf(size),
             "--throughput",
             "-1",
-            "--producer-props",
+            "--command-property",
             "bootstrap.servers=" + bootstrap,
             "acks=all",
             "enable.idempotence=true",
