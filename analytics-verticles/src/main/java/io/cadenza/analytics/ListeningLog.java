@@ -120,27 +120,44 @@ public final class ListeningLog {
   }
 
   private BoundStatement logRow(ListeningEvent e) {
-    return insertLog.bind(
-        e.userId(),
-        e.month(),
-        e.playedAt(),
-        e.eventId(),
-        e.trackId(),
-        e.deviceId(),
-        e.contextUri(),
-        e.startedAt(),
-        e.msPlayed(),
-        e.reasonStart(),
-        e.reasonEnd(),
-        e.shuffle(),
-        e.offline(),
-        e.clientTimestamp(),
-        e.country(),
-        ListeningEvent.SCHEMA_VERSION);
+    BoundStatement row =
+        insertLog.bind(
+            e.userId(),
+            e.month(),
+            e.playedAt(),
+            e.eventId(),
+            e.trackId(),
+            e.deviceId(),
+            e.contextUri(),
+            e.startedAt(),
+            e.msPlayed(),
+            e.reasonStart(),
+            e.reasonEnd(),
+            e.shuffle(),
+            e.offline(),
+            e.clientTimestamp(),
+            e.country(),
+            ListeningEvent.SCHEMA_VERSION);
+    return unsetNulls(row, "context_uri", "client_ts", "country");
   }
 
   private BoundStatement dayRow(ListeningEvent e) {
-    return insertDay.bind(e.day(), bucketOf(e), e.eventId(), e.trackId(), e.country());
+    return unsetNulls(
+        insertDay.bind(e.day(), bucketOf(e), e.eventId(), e.trackId(), e.country()), "country");
+  }
+
+  /**
+   * Leaves the optional columns that are null unset: a bound null writes a tombstone per row (and
+   * every read of the log then skips them), an unset column is simply not written.
+   */
+  private static BoundStatement unsetNulls(BoundStatement row, String... optional) {
+    BoundStatement result = row;
+    for (String column : optional) {
+      if (result.isNull(column)) {
+        result = result.unset(column);
+      }
+    }
+    return result;
   }
 
   /**
