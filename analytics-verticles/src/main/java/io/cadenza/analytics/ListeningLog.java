@@ -3,7 +3,9 @@ package io.cadenza.analytics;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Duration;
@@ -105,44 +107,104 @@ public final class ListeningLog {
   }
 
   /**
-   * Writes one event: its log row and, when it counts, its row for the day's chart (one unlogged
-   * batch per table's partition would not help: they are different partitions; both go at once and
-   * the stage completes when both are written). Idempotent.
+   * Writes one event: its log row and, when it counts, its row for the day's chart; both go at once
+   * and the stage completes when both are written. Idempotent.
    */
   public CompletionStage<Void> write(ListeningEvent e) {
-    BoundStatement logRow =
-        insertLog
-            .bind(
-                e.userId(),
-                e.month(),
-                e.playedAt(),
-                e.eventId(),
-                e.trackId(),
-                e.deviceId(),
-                e.contextUri(),
-                e.startedAt(),
-                e.msPlayed(),
-                e.reasonStart(),
-                e.reasonEnd(),
-                e.shuffle(),
-                e.offline(),
-                e.clientTimestamp(),
-                e.country(),
-                ListeningEvent.SCHEMA_VERSION)
-            .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
-            .setIdempotent(true);
-    CompletableFuture<AsyncResultSet> log = session.executeAsync(logRow).toCompletableFuture();
+    CompletableFuture<AsyncResultSet> log = execute(logRow(e));
     if (!e.counts(countAfter)) {
       return log.thenApply(rs -> null);
     }
-    BoundStatement dayRow =
-        insertDay
-            .bind(e.day(), bucketOf(e), e.eventId(), e.trackId(), e.country())
-            .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
-            .setIdempotent(true);
-    CompletableFuture<AsyncResultSet> daily = session.executeAsync(dayRow).toCompletableFuture();
+    CompletableFuture<AsyncResultSet> daily = execute(dayRow(e));
     return CompletableFuture.allOf(log, daily);
   }
+
+  private BoundStatement logRow(ListeningEvent e) {
+    BoundStatement row =
+        insertLog.bind(
+            e.userId(),
+            e.month(),
+            e.playedAt(),
+            e.eventId(),
+            e.trackId(),
+            e.deviceId(),
+            e.contextUri(),
+            e.startedAt(),
+            e.msPlayed(),
+            e.reasonStart(),
+            e.reasonEnd(),
+            e.shuffle(),
+            e.offline(),
+            e.clientTimestamp(),
+            e.country(),
+            ListeningEvent.SCHEMA_VERSION);
+    return unsetNulls(row, "context_uri", "client_ts", "country");
+  }
+
+  private BoundStatement dayRow(ListeningEvent e) {
+    return unsetNulls(
+        insertDay.bind(e.day(), bucketOf(e), e.eventId(), e.trackId(), e.country()), "country");
+  }
+
+  /**
+   * Leaves the optional columns that are null unset: a bound null writes a tombstone per row (and
+   * every read of the log then skips them), an unset column is simply not written.
+   */
+  private static BoundStatement unsetNulls(BoundStatement row, String... optional) {
+    BoundStatement result = row;
+    for (String column : optional) {
+      if (result.isNull(column)) {
+        result = result.unset(column);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Writes a row (or a batch) at LOCAL_QUORUM, retried by the driver when it times out: every write
+   * here is idempotent. (The consistency is set on the statement sent, never on a batch's children:
+   * a batch ignores theirs.)
+   */
+  private CompletableFuture<AsyncResultSet> execute(
+      com.datastax.oss.driver.api.core.cql.Statement<?> statement) {
+    return session
+        .executeAsync(
+            statement.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).setIdempotent(true))
+        .toCompletableFuture();
+  }
+
+  /**
+   * Writes many events, as {@link #write} does for one, in fewer requests: each log row goes on its
+   * own (a user's partition rarely holds two events of one poll), while the chart rows, which share
+   * a day's {@value #DAY_BUCKETS} partitions, go as single-partition unlogged batches of at most
+   * {@value #BATCH_ROWS} rows (one mutation each on the replica; multi-partition batches would load
+   * the coordinator instead). Idempotent like {@link #write}; the stage completes once every row is
+   * written and fails if any failed (the caller writes the lot again).
+   */
+  public CompletionStage<Void> writeAll(List<ListeningEvent> events) {
+    List<CompletableFuture<AsyncResultSet>> writes = new ArrayList<>(events.size() + 32);
+    Map<List<Object>, List<BoundStatement>> days = new HashMap<>();
+    for (ListeningEvent e : events) {
+      writes.add(execute(logRow(e)));
+      if (e.counts(countAfter)) {
+        days.computeIfAbsent(List.of(e.day(), bucketOf(e)), k -> new ArrayList<>()).add(dayRow(e));
+      }
+    }
+    for (List<BoundStatement> rows : days.values()) {
+      for (int from = 0; from < rows.size(); from += BATCH_ROWS) {
+        List<BoundStatement> chunk = rows.subList(from, Math.min(rows.size(), from + BATCH_ROWS));
+        writes.add(
+            execute(
+                chunk.size() == 1
+                    ? chunk.get(0)
+                    : BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(chunk)));
+      }
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+  }
+
+  /** Rows per single-partition batch of {@link #writeAll} (about 2 KB: under the 5 KB warning). */
+  static final int BATCH_ROWS = 32;
 
   /**
    * The user's plays that count, ended strictly before {@code cursor}, newest first, at most {@code

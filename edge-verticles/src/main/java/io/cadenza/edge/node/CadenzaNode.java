@@ -1,14 +1,14 @@
 package io.cadenza.edge.node;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import io.cadenza.analytics.ListeningLog;
+import io.cadenza.analytics.ListeningSink;
 import io.cadenza.config.CadenzaSettings;
-import io.cadenza.config.HostPort;
 import io.cadenza.config.cql.CqlMigrations;
+import io.cadenza.config.cql.CqlSessions;
 import io.cadenza.config.kafka.KafkaTopics;
 import io.cadenza.edge.catalog.CatalogServices;
 import io.cadenza.edge.connect.EventBusSessionListener;
@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -78,6 +79,7 @@ public final class CadenzaNode {
   private CatalogServices catalog;
   private Sessions sessions;
   private String edgeDeployment;
+  private String sinkDeployment;
   private int httpPort;
   private boolean stopped;
 
@@ -151,6 +153,7 @@ public final class CadenzaNode {
         .compose(v -> blocking("CQL migrations", this::migrate))
         .compose(v -> blocking("Kafka topics", this::connectKafka))
         .compose(v -> blocking("playback sessions", this::startSessions))
+        .compose(v -> startListeningSinks())
         .compose(
             v -> {
               redis = Redis.createClient(vertx, redisOptions(settings.redis()));
@@ -244,21 +247,8 @@ public final class CadenzaNode {
 
   private Future<Void> connectCql() {
     CadenzaSettings.Cql cqlSettings = settings.cql();
-    var builder =
-        CqlSession.builder()
-            .withLocalDatacenter(cqlSettings.localDatacenter())
-            .withConfigLoader(
-                DriverConfigLoader.programmaticBuilder()
-                    .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, cqlSettings.requestTimeout())
-                    .withDuration(
-                        DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
-                    .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, true)
-                    .withString(DefaultDriverOption.SESSION_NAME, settings.node().name())
-                    .build());
-    for (HostPort point : cqlSettings.contactPoints()) {
-      builder.addContactPoint(new java.net.InetSocketAddress(point.host(), point.port()));
-    }
-    var stage = builder.buildAsync().toCompletableFuture();
+    var stage =
+        CqlSessions.builder(cqlSettings, settings.node().name()).buildAsync().toCompletableFuture();
     return Future.fromCompletionStage(stage, vertx.getOrCreateContext())
         .timeout(
             settings.node().startupTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -295,6 +285,12 @@ public final class CadenzaNode {
     kafkaAdmin = Admin.create(admin);
     KafkaTopics.ensure(
         kafkaAdmin, kafka.topics(), kafka.replicationFactor(), settings.node().startupTimeout());
+    // The listening topics may have names of their own (cadenza.listening), not in the list above.
+    KafkaTopics.ensure(
+        kafkaAdmin,
+        ListeningSink.topics(settings),
+        kafka.replicationFactor(),
+        settings.node().startupTimeout());
     kafkaProducer =
         KafkaProducer.create(
             vertx,
@@ -327,6 +323,40 @@ public final class CadenzaNode {
                 Clock.systemUTC()),
             metrics);
     return null;
+  }
+
+  /**
+   * The listening sink's consumers ({@code cadenza.listening.sink-instances}, none when 0), sharing
+   * one {@link ListeningLog} and the node's producer for the dead letters; their meters join the
+   * node's registry.
+   */
+  private Future<Void> startListeningSinks() {
+    int instances = settings.listening().sinkInstances();
+    if (instances == 0) {
+      return Future.succeededFuture();
+    }
+    AtomicInteger next = new AtomicInteger();
+    return blocking(
+            "listening log",
+            () ->
+                ListeningLog.create(
+                    cql, settings.cql().keyspace(), settings.listening().countAfter()))
+        .compose(
+            log ->
+                vertx.deployVerticle(
+                    () ->
+                        new ListeningSink(
+                            settings,
+                            settings.node().name() + "-listening-" + next.getAndIncrement(),
+                            log,
+                            kafkaProducer.unwrap(),
+                            metrics),
+                    new DeploymentOptions().setInstances(instances)))
+        .map(
+            id -> {
+              sinkDeployment = id;
+              return null;
+            });
   }
 
   private static RedisOptions redisOptions(CadenzaSettings.Redis redis) {
@@ -367,6 +397,12 @@ public final class CadenzaNode {
     }
     Future<Void> beforeVertx =
         step("edge", () -> edgeDeployment == null ? null : vertx.undeploy(edgeDeployment))
+            // The sink finishes and commits its batch while ScyllaDB and the producer are there.
+            .compose(
+                v ->
+                    step(
+                        "listening sink",
+                        () -> sinkDeployment == null ? null : vertx.undeploy(sinkDeployment)))
             .compose(
                 v ->
                     step(
