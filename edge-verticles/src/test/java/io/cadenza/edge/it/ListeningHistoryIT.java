@@ -54,9 +54,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * out), top tracks and artists per time range, and chart order globally and per country; the
  * offline plays batch publishes schema-1 events to Kafka only when every play is valid.
  *
- * <p>The scripted plays reach the log through {@link #DELIVERY}: written with {@link
- * ListeningLog#write} (what the sink does with each record), or published to Kafka for the node's
- * sink to write once the node runs one.
+ * <p>The scripted plays reach the log through {@link #DELIVERY}: published to Kafka for the node's
+ * sink to write (as in production), or written with {@link ListeningLog#write} (what the sink does
+ * with each record) to test the reads without the sink. Offline batches go through the sink too:
+ * one sent twice is stored once.
  */
 @ExtendWith(SharedNode.class)
 class ListeningHistoryIT {
@@ -69,11 +70,11 @@ class ListeningHistoryIT {
     KAFKA_SINK
   }
 
-  private static final Delivery DELIVERY = Delivery.LOG_WRITES;
+  private static final Delivery DELIVERY = Delivery.KAFKA_SINK;
 
   private static final String SCOPES =
       "user-read-recently-played user-top-read user-modify-playback-state";
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static SharedNode.Running node;
   private static Api api;
@@ -568,6 +569,8 @@ class ListeningHistoryIT {
     Instant started = daysAgo(10);
     String unknown = Base62Id.random();
     int maxBatch = node.settings().listening().maxBatch();
+    JsonObject first = offlinePlay(2, started);
+    JsonObject second = offlinePlay(3, started.plusSeconds(120)).put("track", t.get(3));
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
       // Refused batches publish nothing: the user's first records are the accepted batch's.
       assertError(
@@ -613,8 +616,6 @@ class ListeningHistoryIT {
               + maxBatch
               + "); send them in several requests");
 
-      JsonObject first = offlinePlay(2, started);
-      JsonObject second = offlinePlay(3, started.plusSeconds(120)).put("track", t.get(3));
       Response accepted = postPlays(user, new JsonArray().add(first).add(second));
       assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
       assertThat(accepted.json()).isEqualTo(new JsonObject().put("accepted", 2));
@@ -638,6 +639,16 @@ class ListeningHistoryIT {
       assertThat(event.clientTimestamp()).isEqualTo(now);
       assertThat(published.get(1).trackId()).isEqualTo(t.get(3));
     }
+    if (DELIVERY == Delivery.KAFKA_SINK) {
+      // Through the sink into the log: the batch sent again is stored once. The user's records are
+      // processed in order, so once a later play shows, the repeated batch was written too.
+      awaitRecentlyPlayed(user, List.of(t.get(3), t.get(2)));
+      JsonArray again = new JsonArray().add(first).add(second);
+      assertThat(postPlays(user, again).status()).isEqualTo(202);
+      JsonObject third = offlinePlay(4, started.plusSeconds(240));
+      assertThat(postPlays(user, new JsonArray().add(third)).status()).isEqualTo(202);
+      awaitRecentlyPlayed(user, List.of(t.get(4), t.get(3), t.get(2)));
+    }
     // Reporting plays takes the scope of controlling playback.
     String readOnly = api.logIn(api.signUp(), "user-read-recently-played").accessToken();
     Response refused =
@@ -652,6 +663,16 @@ class ListeningHistoryIT {
             "Authorization",
             "Bearer " + readOnly);
     assertError(refused, 403, "Insufficient client scope");
+  }
+
+  /** Waits until the user's recently played tracks are exactly {@code expected}. */
+  private static void awaitRecentlyPlayed(User user, List<String> expected) {
+    Awaitility.await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(playedTrackIds(ok(get("/v1/me/player/recently-played", user.token()))))
+                    .isEqualTo(expected));
   }
 
   /** A consumer of every partition of the listening topic, from its end now. */

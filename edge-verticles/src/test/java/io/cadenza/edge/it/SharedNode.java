@@ -5,7 +5,9 @@ import io.cadenza.edge.TestNodes;
 import io.cadenza.edge.node.CadenzaNode;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,18 +20,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Its per-address limit is raised so suites that sign in many times from 127.0.0.1 do not trip
  * it; tests of that limit use their own node or their own address bucket. Its media store is {@link
- * #MEDIA_DIR}.
+ * #MEDIA_DIR}. Its listening topics and sink consumer group are its own (deleted at the end), so
+ * its sink reads only this run's plays, into this run's keyspace.
  */
 public final class SharedNode implements BeforeAllCallback {
 
   /** The node's media store: under the build folder, so a clean build removes it. */
   public static final Path MEDIA_DIR = Path.of("target", "it-media").toAbsolutePath();
 
+  /** This run's listening topics and sink group: no other run's plays, none of its offsets. */
+  private static final String LISTENING =
+      "it-listening-" + UUID.randomUUID().toString().substring(0, 8);
+
   private static final Map<String, String> OVERRIDES =
       Map.of(
-          "cadenza.edge.rate-limit.per-address.capacity", "100000",
-          "cadenza.edge.rate-limit.per-address.refill-per-second", "100000",
-          "cadenza.media.store-dir", MEDIA_DIR.toString());
+          "cadenza.edge.rate-limit.per-address.capacity",
+          "100000",
+          "cadenza.edge.rate-limit.per-address.refill-per-second",
+          "100000",
+          "cadenza.media.store-dir",
+          MEDIA_DIR.toString(),
+          "cadenza.listening.topic",
+          LISTENING,
+          "cadenza.listening.dead-letter-topic",
+          LISTENING + "-dlq",
+          "cadenza.listening.consumer-group",
+          LISTENING);
 
   private static Running running;
 
@@ -45,6 +61,12 @@ public final class SharedNode implements BeforeAllCallback {
     public void close() throws Exception {
       try {
         TestNodes.dropKeyspace(node.infrastructure().cql(), settings.cql().keyspace());
+        node.infrastructure()
+            .kafkaAdmin()
+            .deleteTopics(
+                List.of(settings.listening().topic(), settings.listening().deadLetterTopic()))
+            .all()
+            .get(30, TimeUnit.SECONDS);
       } finally {
         node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }

@@ -6,7 +6,6 @@ import io.cadenza.analytics.ListeningEvent;
 import io.cadenza.analytics.ListeningEventJson;
 import io.cadenza.config.cql.Cql;
 import io.cadenza.edge.it.Api.Response;
-import io.cadenza.edge.player.ListeningEvents;
 import io.cadenza.media.CqlMediaRepository;
 import io.cadenza.media.MediaRecord;
 import io.cadenza.media.Rendition;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The speaker API on a real node: a speaker signs in with the device-code grant, says hello,
  * long-polls the state (answered by a change another device makes, with the signed stream URL of
  * the current track), commands the session by name and reports what it plays, which lands on the
- * Kafka topic {@code listening-events} keyed by user.
+ * listening topic (this run's, see SharedNode) keyed by user.
  */
 @ExtendWith(SharedNode.class)
 class SpeakerApiIT {
@@ -304,7 +303,7 @@ class SpeakerApiIT {
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions =
-        consumer.partitionsFor(ListeningEvents.TOPIC).stream()
+        consumer.partitionsFor(node.settings().listening().topic()).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))
             .toList();
     consumer.assign(partitions);
@@ -323,6 +322,7 @@ class SpeakerApiIT {
         }
       }
     }
-    throw new AssertionError("No record keyed " + key + " on " + ListeningEvents.TOPIC);
+    throw new AssertionError(
+        "No record keyed " + key + " on " + node.settings().listening().topic());
   }
 }
