@@ -283,24 +283,34 @@ public final class ListeningSink extends VerticleBase {
   }
 
   /**
-   * Writes or dead-letters every record of the batch, keeping at most {@code max-in-flight} at
-   * once, and waits until all are durable.
+   * Writes or dead-letters every record of the batch and waits until all are durable. Unreadable
+   * records go to the dead-letter topic at once; the events go in chunks of half of {@code
+   * max-in-flight} through {@link ListeningLog#writeAll} (fewer requests than one write each), two
+   * chunks at a time, so at most {@code max-in-flight} events are in flight.
    *
    * @return false when the batch was abandoned at shutdown (it must not be committed)
    */
   private boolean makeDurable(ConsumerRecords<String, byte[]> records) {
     long start = System.nanoTime();
-    List<CompletableFuture<Void>> pending = new ArrayList<>(records.count());
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> chunkRecords = new ArrayList<>();
+    List<ListeningEvent> chunkEvents = new ArrayList<>();
+    int chunkSize = Math.max(1, settings.listening().maxInFlight() / 2);
     for (ConsumerRecord<String, byte[]> record : records) {
-      inFlight.acquireUninterruptibly();
-      CompletableFuture<Void> done;
       try {
-        done = process(record).toCompletableFuture();
-      } catch (RuntimeException e) {
-        done = CompletableFuture.failedFuture(e);
+        chunkEvents.add(ListeningEventJson.read(record.value()));
+        chunkRecords.add(record);
+      } catch (InvalidListeningEvent e) {
+        pending.add(deadLetter(record, e.getMessage()).toCompletableFuture());
       }
-      done.whenComplete((v, e) -> inFlight.release());
-      pending.add(done);
+      if (chunkEvents.size() == chunkSize) {
+        pending.add(writeChunk(chunkRecords, chunkEvents));
+        chunkRecords = new ArrayList<>();
+        chunkEvents = new ArrayList<>();
+      }
+    }
+    if (!chunkEvents.isEmpty()) {
+      pending.add(writeChunk(chunkRecords, chunkEvents));
     }
     CompletableFuture<Void> all =
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
@@ -330,13 +340,47 @@ public final class ListeningSink extends VerticleBase {
     }
   }
 
-  private CompletionStage<Void> process(ConsumerRecord<String, byte[]> record) {
-    ListeningEvent event;
+  /**
+   * Writes a chunk of events together, retried as a whole while failures are transient (every write
+   * is idempotent). When ScyllaDB refuses the chunk for good, each event is written on its own so
+   * that only those it refuses are dead-lettered.
+   */
+  private CompletableFuture<Void> writeChunk(
+      List<ConsumerRecord<String, byte[]>> chunkRecords, List<ListeningEvent> events) {
+    int permits = events.size();
+    inFlight.acquireUninterruptibly(permits);
+    CompletableFuture<Void> done;
     try {
-      event = ListeningEventJson.read(record.value());
-    } catch (InvalidListeningEvent e) {
-      return deadLetter(record, e.getMessage());
+      done =
+          retrying
+              .write(() -> log.writeAll(events))
+              .handle(
+                  (v, failure) -> {
+                    if (failure == null) {
+                      written.addAndGet(events.size());
+                      writtenMeter.increment(events.size());
+                      return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    if (abandoned) {
+                      return CompletableFuture.<Void>failedFuture(Retrying.unwrap(failure));
+                    }
+                    List<CompletableFuture<Void>> each = new ArrayList<>(events.size());
+                    for (int k = 0; k < events.size(); k++) {
+                      each.add(writeOne(chunkRecords.get(k), events.get(k)));
+                    }
+                    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
+                  })
+              .thenCompose(stage -> stage);
+    } catch (RuntimeException e) {
+      done = CompletableFuture.failedFuture(e);
     }
+    done.whenComplete((v, e) -> inFlight.release(permits));
+    return done;
+  }
+
+  /** Writes one event, retried while failures are transient, else dead-lettered. */
+  private CompletableFuture<Void> writeOne(
+      ConsumerRecord<String, byte[]> record, ListeningEvent event) {
     return retrying
         .write(() -> log.write(event))
         .handle(
@@ -356,7 +400,7 @@ public final class ListeningSink extends VerticleBase {
                   event.eventId(),
                   event.userId(),
                   cause.toString());
-              return deadLetter(record, "not written: " + cause.getMessage());
+              return deadLetter(record, "not written: " + cause.getMessage()).toCompletableFuture();
             })
         .thenCompose(stage -> stage);
   }

@@ -160,10 +160,10 @@ class ListeningLogFaultIT {
     Sink first = startSink("first");
     Production production = Production.start(settings, events());
 
-    await("30,000 rows written by the first sink")
+    await("40,000 events produced and 10,000 committed by the first sink")
         .atMost(RECOVERY)
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> eventIds().size() >= 30_000);
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> production.sent() >= 40_000 && committed() >= 10_000);
     long pid = first.process.pid();
     first.process.destroyForcibly();
     assertThat(first.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -174,9 +174,10 @@ class ListeningLogFaultIT {
     long committedAtKill = committed();
     assertThat(production.sent()).as("the kill struck while producing").isLessThan(EVENTS);
     LOG.info(
-        "Killed the sink (pid {}) with {} rows written and {} offsets committed: {} written events"
+        "Killed the sink (pid {}) with {} events acknowledged, {} rows written and {} offsets committed: {} written events"
             + " are uncommitted and will be replayed.",
         pid,
+        production.sent(),
         rowsAtKill,
         committedAtKill,
         rowsAtKill - committedAtKill);
@@ -205,14 +206,15 @@ class ListeningLogFaultIT {
     Sink sink = startSink("only");
     Production production = Production.start(settings, events());
 
-    await("20,000 rows written")
+    await("30,000 events produced and 10,000 committed by the sink")
         .atMost(RECOVERY)
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> eventIds().size() >= 20_000);
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> production.sent() >= 30_000 && committed() >= 10_000);
+    long sentBefore = production.sent();
+    assertThat(sentBefore).as("the restart strikes while producing").isLessThan(EVENTS);
     long restartAt = System.nanoTime();
     restartKafka();
     Duration restart = Duration.ofNanos(System.nanoTime() - restartAt);
-    assertThat(production.sent()).as("the restart struck while producing").isLessThan(EVENTS);
 
     Set<UUID> produced = production.await(RECOVERY);
     Set<UUID> stored = awaitRows(EVENTS);
@@ -224,8 +226,9 @@ class ListeningLogFaultIT {
     assertThat(stored).isEqualTo(produced);
     assertThat(deadLetters()).as("dead letters").isZero();
     LOG.info(
-        "Kafka restart took {} ms; the table was complete {} ms after it began; the sink wrote {}"
+        "Kafka restart began with {} events acknowledged and took {} ms; the table was complete {} ms after it began; the sink wrote {}"
             + " events: {} duplicates absorbed.",
+        sentBefore,
         restart.toMillis(),
         recovery.toMillis(),
         written,
