@@ -347,6 +347,9 @@ public final class ListeningSink extends VerticleBase {
    */
   private CompletableFuture<Void> writeChunk(
       List<ConsumerRecord<String, byte[]>> chunkRecords, List<ListeningEvent> events) {
+    if (abandoned) {
+      return CompletableFuture.failedFuture(new IllegalStateException("abandoned at shutdown"));
+    }
     int permits = events.size();
     inFlight.acquireUninterruptibly(permits);
     CompletableFuture<Void> done;

@@ -45,6 +45,16 @@ public final class SinkMain {
   private SinkMain() {}
 
   public static void main(String[] args) throws Exception {
+    try {
+      run();
+    } catch (Exception | Error e) {
+      // Vert.x's threads would keep a half-started process alive.
+      LOG.error("The listening sink did not start: {}", e.toString(), e);
+      System.exit(1);
+    }
+  }
+
+  private static void run() throws Exception {
     CadenzaSettings settings = SettingsLoader.load();
     String name = settings.node().name() + "-sink";
     Duration startup = settings.node().startupTimeout();
