@@ -46,16 +46,20 @@ import org.slf4j.LoggerFactory;
 /**
  * One consumer of the listening events: writes each event into the listening log and commits a
  * polled batch's offsets only once every record of it is durable, written ({@link
- * ListeningLog#write}, idempotent) or dead-lettered. A crash or a rebalance therefore re-reads at
- * most the uncommitted batch, and writing it again changes nothing.
+ * ListeningLog#writeAll}, idempotent) or dead-lettered. A crash or a rebalance therefore re-reads
+ * at most the uncommitted batch, and writing it again changes nothing.
  *
  * <p>The consumer runs on a thread of its own ({@link KafkaConsumer} is not thread-safe and its
- * calls block): poll, write the batch with up to {@code max-in-flight} writes at once, commit, poll
- * again. Since it polls only between batches, a rebalance never finds work in progress. Transient
- * write failures (timeouts, an unavailable replica) are retried with backoff for as long as it
- * takes; a record that can never be written (unreadable, an unknown schema, a failing rule, a write
- * ScyllaDB refuses) goes to the dead-letter topic with the original key, value and headers and
+ * calls block): poll, write the batch with up to {@code max-in-flight} events in flight, commit,
+ * poll again. Since it polls only between batches, a rebalance never finds work in progress.
+ * Transient write failures (timeouts, an unavailable replica) are retried with backoff for as long
+ * as it takes; a record that can never be written (unreadable, an unknown schema, a failing rule, a
+ * write ScyllaDB refuses) goes to the dead-letter topic with its key, value and headers, plus
  * headers saying why and where it came from, and its partition goes on.
+ *
+ * <p>While a batch waits for ScyllaDB the consumer does not poll: an outage longer than {@code
+ * max.poll.interval.ms} (5 min) moves its partitions to another consumer, which reads the
+ * uncommitted batch again; the lag gauge keeps its last value meanwhile.
  *
  * <p>Meters: {@value #LAG} (records behind the log end on this consumer's partitions, tagged with
  * the consumer), {@value #EVENTS} by {@code outcome} ({@code written}, {@code dead_lettered}),
@@ -254,7 +258,14 @@ public final class ListeningSink extends VerticleBase {
         try {
           ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
-            if (makeDurable(records)) {
+            boolean durable;
+            try {
+              durable = makeDurable(records);
+            } catch (RuntimeException e) {
+              LOG.error("Listening sink {} failed a batch; it reads it again.", clientId, e);
+              durable = false;
+            }
+            if (durable) {
               commit(consumer, records);
             } else if (abandoned) {
               break;
@@ -302,6 +313,9 @@ public final class ListeningSink extends VerticleBase {
         chunkRecords.add(record);
       } catch (InvalidListeningEvent e) {
         pending.add(deadLetter(record, e.getMessage()).toCompletableFuture());
+      } catch (RuntimeException e) {
+        // A reader's bug must not stop the partition either.
+        pending.add(deadLetter(record, "unreadable: " + e).toCompletableFuture());
       }
       if (chunkEvents.size() == chunkSize) {
         pending.add(writeChunk(chunkRecords, chunkEvents));
