@@ -3,8 +3,8 @@ package io.cadenza.analytics;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -199,8 +199,8 @@ public final class ListeningEventJson {
     }
     Instant instant;
     try {
-      instant = Instant.parse(text);
-    } catch (DateTimeParseException e) {
+      instant = parseInstant(text);
+    } catch (DateTimeException e) {
       throw new InvalidListeningEvent(
           field + ": must be an ISO-8601 instant, e.g. 2026-12-06T10:15:30Z");
     }
@@ -208,6 +208,70 @@ public final class ListeningEventJson {
       throw new InvalidListeningEvent(field + ": must be in the years 2000 to 2099");
     }
     return instant;
+  }
+
+  /**
+   * {@link Instant#parse}, with a fast path for the form every writer here uses ({@code
+   * 2026-12-06T10:15:30Z}, optionally with 1-9 fraction digits): {@code Instant.parse} goes through
+   * a general {@code DateTimeFormatter} and took a fifth of the sink's CPU time (two instants per
+   * event) in the listening benchmark. Any other text takes the general parser, so what is accepted
+   * is exactly what {@code Instant.parse} accepts.
+   */
+  static Instant parseInstant(String text) {
+    int n = text.length();
+    if (n >= 20
+        && n <= 30
+        && n != 21
+        && text.charAt(4) == '-'
+        && text.charAt(7) == '-'
+        && text.charAt(10) == 'T'
+        && text.charAt(13) == ':'
+        && text.charAt(16) == ':'
+        && text.charAt(n - 1) == 'Z'
+        && (n == 20 || text.charAt(19) == '.')) {
+      int year = digits(text, 0, 4);
+      int month = digits(text, 5, 7);
+      int day = digits(text, 8, 10);
+      int hour = digits(text, 11, 13);
+      int minute = digits(text, 14, 16);
+      int second = digits(text, 17, 19);
+      int nanos = 0;
+      if (n > 20) {
+        int fraction = n - 21;
+        nanos = digits(text, 20, n - 1);
+        for (int i = fraction; i < 9; i++) {
+          nanos *= 10;
+        }
+      }
+      if (year >= 0
+          && month >= 0
+          && day >= 0
+          && hour >= 0
+          && minute >= 0
+          && second >= 0
+          && nanos >= 0) {
+        try {
+          return java.time.LocalDateTime.of(year, month, day, hour, minute, second, nanos)
+              .toInstant(java.time.ZoneOffset.UTC);
+        } catch (DateTimeException outOfRange) {
+          // 24:00:00, a leap second, 30 February...: the general parser decides.
+        }
+      }
+    }
+    return Instant.parse(text);
+  }
+
+  /** The decimal number in text[from, to), or -1 if a character is not a digit. */
+  private static int digits(String text, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static long wholeNumber(JsonObject json, String field) throws InvalidListeningEvent {

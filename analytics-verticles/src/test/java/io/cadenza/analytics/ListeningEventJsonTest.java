@@ -91,4 +91,44 @@ class ListeningEventJsonTest {
         assertThrows(InvalidListeningEvent.class, () -> ListeningEventJson.read(value));
     assertTrue(e.getMessage().startsWith(expected), e.getMessage());
   }
+
+  @Test
+  void theFastInstantParserAgreesWithInstantParse() {
+    java.util.Random random = new java.util.Random(1);
+    for (int i = 0; i < 20_000; i++) {
+      Instant instant =
+          Instant.ofEpochSecond(
+              946_684_800L + (long) (random.nextDouble() * 3_155_760_000L),
+              random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000));
+      String text = instant.toString();
+      if (random.nextBoolean() && text.contains(".")) {
+        // Fewer fraction digits than Instant.toString writes.
+        int dot = text.indexOf('.');
+        int digits = text.length() - dot - 2;
+        text = text.substring(0, dot + 1 + 1 + random.nextInt(digits)) + "Z";
+      }
+      assertParsesLikeInstantParse(text);
+    }
+    for (String text :
+        new String[] {
+          "2026-12-06T24:00:00Z", "2016-12-31T23:59:60Z", "2026-02-30T10:00:00Z",
+          "2026-13-01T10:00:00Z", "2026-12-06T10:15:30.Z", "2026-12-06T10:15:30.1234567890Z",
+          "2026-12-06T10:15:30+01:00", "2026-12-06 10:15:30Z", "2026-12-06T10:15:3xZ",
+          "+12026-12-06T10:15:30Z", "2026-12-06T10:15:30", "2026-12-06T10:15:30.5Z"
+        }) {
+      assertParsesLikeInstantParse(text);
+    }
+  }
+
+  private static void assertParsesLikeInstantParse(String text) {
+    Instant expected;
+    try {
+      expected = Instant.parse(text);
+    } catch (java.time.DateTimeException e) {
+      assertThrows(
+          java.time.DateTimeException.class, () -> ListeningEventJson.parseInstant(text), text);
+      return;
+    }
+    assertEquals(expected, ListeningEventJson.parseInstant(text), text);
+  }
 }
