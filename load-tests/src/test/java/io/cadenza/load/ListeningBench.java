@@ -73,7 +73,7 @@ public final class ListeningBench {
   private final String keyspace = System.getProperty("keyspace", "bench_listening");
   private final int users = Integer.getInteger("users", 20_000);
   private final int tracks = Integer.getInteger("tracks", 5_000);
-  private final int sinks = Integer.getInteger("sinks", 1);
+  private final int sinks = Integer.getInteger("sinks", 2);
   private final int partitions = Integer.getInteger("partitions", 12);
   private final long stamp = System.currentTimeMillis();
   private final Random random = new Random(42);
@@ -148,6 +148,55 @@ public final class ListeningBench {
         random.nextInt(20) == 0,
         Instant.now(),
         COUNTRIES[random.nextInt(COUNTRIES.length)]);
+  }
+
+  /**
+   * Encoded events to send: {@code count} different ones (users, tracks, times, lengths), each sent
+   * many times with a new event id written into its bytes (a fresh play of the same kind), so that
+   * making a record costs a copy rather than a JSON encoding.
+   */
+  private final class Templates {
+    private final byte[][] values;
+    private final String[] keys;
+    private final int[] idAt;
+    private final Random ids = new Random(7);
+    private int next;
+
+    Templates(int count) {
+      values = new byte[count][];
+      keys = new String[count];
+      idAt = new int[count];
+      for (int i = 0; i < count; i++) {
+        ListeningEvent e = event();
+        values[i] = ListeningEventJson.write(e);
+        keys[i] = e.userId();
+        idAt[i] = indexOf(values[i], e.eventId().toString().getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+
+    ProducerRecord<String, byte[]> next(String topic) {
+      int i = next++ % values.length;
+      byte[] value = values[i].clone();
+      // A random (version 4) UUID, without SecureRandom's cost.
+      long msb = (ids.nextLong() & ~0xF000L) | 0x4000L;
+      long lsb = (ids.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+      byte[] id = new UUID(msb, lsb).toString().getBytes(StandardCharsets.US_ASCII);
+      System.arraycopy(id, 0, value, idAt[i], id.length);
+      return new ProducerRecord<>(topic, keys[i], value);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+      outer:
+      for (int i = 0; i + needle.length <= haystack.length; i++) {
+        for (int j = 0; j < needle.length; j++) {
+          if (haystack[i + j] != needle[j]) {
+            continue outer;
+          }
+        }
+        return i;
+      }
+      throw new IllegalStateException("the event id is not in its JSON");
+    }
   }
 
   private static final String[] COUNTRIES = {"SE", "DE", "US", "BR", "JP", "FR", "GB", "IN"};
@@ -247,16 +296,17 @@ public final class ListeningBench {
 
   private Process startSink(String name, String topic, String group) throws Exception {
     Path log = out.resolve("sink-" + name + ".log");
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xms1g", "-Xmx1g"));
+    // -Dsink.opts: more JVM arguments for the sink, e.g. "-Dcadenza.listening.max-in-flight=2048".
+    for (String opt : System.getProperty("sink.opts", "").trim().split("\\s+")) {
+      if (!opt.isEmpty()) {
+        command.add(opt);
+      }
+    }
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), "io.cadenza.analytics.SinkMain"));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                javaBin(),
-                "-Xms1g",
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.cadenza.analytics.SinkMain")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("CADENZA_NODE_NAME", "bench-sink-" + name);
     env.put("CADENZA_CQL_KEYSPACE", keyspace);
@@ -335,7 +385,10 @@ public final class ListeningBench {
             : "as fast as the producer takes them");
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      // Generated in chunks of 10,000 ahead of their sends.
+      // Made ahead of the clock (as ProducerPerformance's payloads are): the generator's cost is
+      // not
+      // the pipeline's. Records are taken in chunks of 10,000 ahead of their sends.
+      Templates templates = new Templates(50_000);
       int chunk = 10_000;
       Sampler sampler = new Sampler(group, topic, sent, samples);
       t0 = System.nanoTime();
@@ -345,8 +398,7 @@ public final class ListeningBench {
         int n = (int) Math.min(chunk, events - i);
         List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
-          ListeningEvent e = event();
-          batch.add(new ProducerRecord<>(topic, e.userId(), ListeningEventJson.write(e)));
+          batch.add(templates.next(topic));
         }
         for (ProducerRecord<String, byte[]> record : batch) {
           if (rate > 0) {
