@@ -32,16 +32,12 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -571,7 +567,7 @@ class ListeningHistoryIT {
     int maxBatch = node.settings().listening().maxBatch();
     JsonObject first = offlinePlay(2, started);
     JsonObject second = offlinePlay(3, started.plusSeconds(120)).put("track", t.get(3));
-    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+    try (KafkaConsumer<String, byte[]> consumer = node.listeningConsumerFromEnd()) {
       // Refused batches publish nothing: the user's first records are the accepted batch's.
       assertError(
           postPlays(
@@ -673,24 +669,6 @@ class ListeningHistoryIT {
             () ->
                 assertThat(playedTrackIds(ok(get("/v1/me/player/recently-played", user.token()))))
                     .isEqualTo(expected));
-  }
-
-  /** A consumer of every partition of the listening topic, from its end now. */
-  private static KafkaConsumer<String, byte[]> consumer() {
-    Properties props = new Properties();
-    props.put(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.settings().kafka().bootstrapServersString());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(node.settings().listening().topic()).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position);
-    return consumer;
   }
 
   /** The next {@code count} records keyed {@code key}. */

@@ -7,8 +7,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -55,6 +61,26 @@ public final class SharedNode implements BeforeAllCallback {
 
     public String url() {
       return node.url();
+    }
+
+    /**
+     * A consumer of every partition of this node's listening topic, from its end now (the end
+     * offsets are resolved before it is returned, so it sees only what is published after).
+     */
+    public KafkaConsumer<String, byte[]> listeningConsumerFromEnd() {
+      Properties props = new Properties();
+      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka().bootstrapServersString());
+      props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+      KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(settings.listening().topic()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      return consumer;
     }
 
     @Override

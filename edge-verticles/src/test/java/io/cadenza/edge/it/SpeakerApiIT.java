@@ -18,15 +18,10 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -209,7 +204,7 @@ class SpeakerApiIT {
     assertThat(state.getJsonObject("device").getString("id")).isEqualTo("kitchen");
     String itemId = state.getString("item_id");
 
-    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+    try (KafkaConsumer<String, byte[]> consumer = node.listeningConsumerFromEnd()) {
       Response report =
           speaker(
               owner,
@@ -292,24 +287,6 @@ class SpeakerApiIT {
     assertThat(tooLong.errorMessage()).contains("wait");
     Response noAuth = api.get("/speaker/v1/state?device_id=kitchen", null);
     assertThat(noAuth.status()).isEqualTo(401);
-  }
-
-  /** A consumer of every partition of the topic, from its end now. */
-  private static KafkaConsumer<String, byte[]> consumer() {
-    Properties props = new Properties();
-    props.put(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.settings().kafka().bootstrapServersString());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(node.settings().listening().topic()).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position); // resolves the end offsets now
-    return consumer;
   }
 
   private static ConsumerRecord<String, byte[]> awaitRecord(
