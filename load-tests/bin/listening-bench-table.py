@@ -63,6 +63,15 @@ def main():
         "sink group's committed offsets, sampled every 0.25 s; lag in seconds is the age of the oldest "
         "event not yet written."
     )
+    warm = [r[n]["warmup"] for n in ("rate", "max") if r.get(n) and r[n].get("warmup", {}).get("events")]
+    if warm:
+        print()
+        print(
+            f"Each run's sink (a fresh JVM) is first warmed up: {warm[0]['events']:,} events sent at once and "
+            "all written before the measured events are offered; they are not counted (warm-ups took "
+            + ", ".join(f"{w['seconds']:.1f} s" for w in warm)
+            + ")."
+        )
     if a.load:
         print()
         for line in open(a.load, encoding="utf-8"):

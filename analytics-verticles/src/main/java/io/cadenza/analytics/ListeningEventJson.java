@@ -1,5 +1,6 @@
 package io.cadenza.analytics;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,6 @@ public final class ListeningEventJson {
   /** A play lasts at most this long (a day). */
   public static final long MAX_MS_PLAYED = 24L * 60 * 60 * 1000;
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
   private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
   private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
@@ -94,7 +94,8 @@ public final class ListeningEventJson {
     }
     JsonObject json;
     try {
-      json = new JsonObject(new String(value, StandardCharsets.UTF_8));
+      // Straight from the bytes: Jackson reads UTF-8 itself (and refuses malformed UTF-8).
+      json = new JsonObject(Buffer.buffer(value));
     } catch (DecodeException | ClassCastException e) {
       throw new InvalidListeningEvent("not a JSON object");
     }
@@ -166,11 +167,34 @@ public final class ListeningEventJson {
   private static String id(JsonObject json, String field, boolean required)
       throws InvalidListeningEvent {
     String text = string(json, field, required, 128);
-    if (text != null && !ID.matcher(text).matches()) {
+    if (text != null && !isId(text)) {
       throw new InvalidListeningEvent(
           field + ": must be 1-128 letters, digits, '.', '_', ':' or '-'");
     }
     return text;
+  }
+
+  /** 1-128 letters, digits, '.', '_', ':' or '-' (a loop: a regex took a tenth of the reading). */
+  static boolean isId(String text) {
+    int n = text.length();
+    if (n < 1 || n > 128) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String string(JsonObject json, String field, boolean required, int maxLength)

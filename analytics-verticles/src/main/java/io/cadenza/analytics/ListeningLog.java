@@ -2,12 +2,19 @@ package io.cadenza.analytics;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.ProtocolVersion;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.type.DataType;
+import com.datastax.oss.driver.api.core.type.DataTypes;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,6 +22,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +50,8 @@ public final class ListeningLog {
   private final CqlSession session;
   private final String keyspace;
   private final Duration countAfter;
+  private final ProtocolVersion protocol;
+  private final ByteBuffer schemaVersion;
   private final PreparedStatement insertLog;
   private final PreparedStatement insertDay;
   private final PreparedStatement before;
@@ -54,18 +64,44 @@ public final class ListeningLog {
     this.keyspace = keyspace;
     this.countAfter = countAfter;
     String log = keyspace + ".listening_log";
+    protocol = session.getContext().getProtocolVersion();
+    schemaVersion = TypeCodecs.INT.encodePrimitive(ListeningEvent.SCHEMA_VERSION, protocol);
     insertLog =
-        session.prepare(
-            "INSERT INTO "
-                + log
-                + " ("
-                + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        checked(
+            session.prepare(
+                "INSERT INTO "
+                    + log
+                    + " ("
+                    + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            DataTypes.TEXT,
+            DataTypes.INT,
+            DataTypes.TIMESTAMP,
+            DataTypes.UUID,
+            DataTypes.TEXT,
+            DataTypes.TEXT,
+            DataTypes.TEXT,
+            DataTypes.TIMESTAMP,
+            DataTypes.BIGINT,
+            DataTypes.TEXT,
+            DataTypes.TEXT,
+            DataTypes.BOOLEAN,
+            DataTypes.BOOLEAN,
+            DataTypes.TIMESTAMP,
+            DataTypes.TEXT,
+            DataTypes.INT);
     insertDay =
-        session.prepare(
-            "INSERT INTO "
-                + keyspace
-                + ".daily_plays (day, bucket, event_id, track_id, country) VALUES (?, ?, ?, ?, ?)");
+        checked(
+            session.prepare(
+                "INSERT INTO "
+                    + keyspace
+                    + ".daily_plays (day, bucket, event_id, track_id, country)"
+                    + " VALUES (?, ?, ?, ?, ?)"),
+            DataTypes.DATE,
+            DataTypes.INT,
+            DataTypes.UUID,
+            DataTypes.TEXT,
+            DataTypes.TEXT);
     before =
         session.prepare(
             "SELECT "
@@ -113,53 +149,97 @@ public final class ListeningLog {
    * and the stage completes when both are written. Idempotent.
    */
   public CompletionStage<Void> write(ListeningEvent e) {
-    CompletableFuture<AsyncResultSet> log = execute(logRow(e));
+    long playedAt = e.playedAt().toEpochMilli();
+    CompletableFuture<AsyncResultSet> log = execute(logRow(e, playedAt));
     if (!e.counts(countAfter)) {
       return log.thenApply(rs -> null);
     }
-    CompletableFuture<AsyncResultSet> daily = execute(dayRow(e));
+    CompletableFuture<AsyncResultSet> daily = execute(dayRow(e, playedAt));
     return CompletableFuture.allOf(log, daily);
   }
 
-  private BoundStatement logRow(ListeningEvent e) {
-    BoundStatement row =
-        insertLog.bind(
-            e.userId(),
-            e.month(),
-            e.playedAt(),
-            e.eventId(),
-            e.trackId(),
-            e.deviceId(),
-            e.contextUri(),
-            e.startedAt(),
-            e.msPlayed(),
-            e.reasonStart(),
-            e.reasonEnd(),
-            e.shuffle(),
-            e.offline(),
-            e.clientTimestamp(),
-            e.country(),
-            ListeningEvent.SCHEMA_VERSION);
-    return unsetNulls(row, "context_uri", "client_ts", "country");
+  /**
+   * The event's log row. The values are encoded here with the columns' own codecs (checked against
+   * the table when the statements are prepared) rather than looked up per value by the driver's
+   * codec registry, which a sink writing thousands of rows a second feels; an optional column that
+   * is null is left unset: a bound null writes a tombstone per row (and every read of the log then
+   * skips them), an unset column is simply not written.
+   */
+  private BoundStatement logRow(ListeningEvent e, long playedAt) {
+    BoundStatementBuilder row = insertLog.boundStatementBuilder();
+    row.setBytesUnsafe(0, text(e.userId()));
+    row.setBytesUnsafe(1, TypeCodecs.INT.encodePrimitive(monthOf(playedAt), protocol));
+    row.setBytesUnsafe(2, TypeCodecs.BIGINT.encodePrimitive(playedAt, protocol));
+    row.setBytesUnsafe(3, TypeCodecs.UUID.encode(e.eventId(), protocol));
+    row.setBytesUnsafe(4, text(e.trackId()));
+    row.setBytesUnsafe(5, text(e.deviceId()));
+    if (e.contextUri() != null) {
+      row.setBytesUnsafe(6, text(e.contextUri()));
+    }
+    row.setBytesUnsafe(7, TypeCodecs.TIMESTAMP.encode(e.startedAt(), protocol));
+    row.setBytesUnsafe(8, TypeCodecs.BIGINT.encodePrimitive(e.msPlayed(), protocol));
+    row.setBytesUnsafe(9, text(e.reasonStart()));
+    row.setBytesUnsafe(10, text(e.reasonEnd()));
+    row.setBytesUnsafe(11, TypeCodecs.BOOLEAN.encodePrimitive(e.shuffle(), protocol));
+    row.setBytesUnsafe(12, TypeCodecs.BOOLEAN.encodePrimitive(e.offline(), protocol));
+    if (e.clientTimestamp() != null) {
+      row.setBytesUnsafe(13, TypeCodecs.TIMESTAMP.encode(e.clientTimestamp(), protocol));
+    }
+    if (e.country() != null) {
+      row.setBytesUnsafe(14, text(e.country()));
+    }
+    row.setBytesUnsafe(15, schemaVersion.duplicate());
+    return row.build();
   }
 
-  private BoundStatement dayRow(ListeningEvent e) {
-    return unsetNulls(
-        insertDay.bind(e.day(), bucketOf(e), e.eventId(), e.trackId(), e.country()), "country");
+  /** The event's row in its day's chart ({@link #logRow} says why the values are encoded here). */
+  private BoundStatement dayRow(ListeningEvent e, long playedAt) {
+    BoundStatementBuilder row = insertDay.boundStatementBuilder();
+    row.setBytesUnsafe(
+        0,
+        TypeCodecs.DATE.encode(
+            LocalDate.ofEpochDay(Math.floorDiv(playedAt, MILLIS_PER_DAY)), protocol));
+    row.setBytesUnsafe(1, TypeCodecs.INT.encodePrimitive(bucketOf(e), protocol));
+    row.setBytesUnsafe(2, TypeCodecs.UUID.encode(e.eventId(), protocol));
+    row.setBytesUnsafe(3, text(e.trackId()));
+    if (e.country() != null) {
+      row.setBytesUnsafe(4, text(e.country()));
+    }
+    return row.build();
+  }
+
+  /** A CQL text value: UTF-8 ({@code String.getBytes} is far faster than a charset encoder). */
+  private static ByteBuffer text(String value) {
+    return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code yyyymm} of an instant (epoch milliseconds) in UTC. */
+  private static int monthOf(long epochMilli) {
+    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(epochMilli, MILLIS_PER_DAY));
+    return day.getYear() * 100 + day.getMonthValue();
   }
 
   /**
-   * Leaves the optional columns that are null unset: a bound null writes a tombstone per row (and
-   * every read of the log then skips them), an unset column is simply not written.
+   * Fails unless the statement's bound variables are, in order, of these types: the rows above are
+   * encoded for exactly them, so a table changed by a later migration must change them too.
    */
-  private static BoundStatement unsetNulls(BoundStatement row, String... optional) {
-    BoundStatement result = row;
-    for (String column : optional) {
-      if (result.isNull(column)) {
-        result = result.unset(column);
-      }
+  private static PreparedStatement checked(PreparedStatement statement, DataType... types) {
+    var variables = statement.getVariableDefinitions();
+    boolean same = variables.size() == types.length;
+    for (int i = 0; same && i < types.length; i++) {
+      same = variables.get(i).getType().equals(types[i]);
     }
-    return result;
+    if (!same) {
+      List<DataType> found = new ArrayList<>();
+      variables.forEach(v -> found.add(v.getType()));
+      throw new IllegalStateException(
+          "The listening log's tables do not have the expected columns: "
+              + found
+              + " where "
+              + List.of(types)
+              + " was expected (migration V007)");
+    }
+    return statement;
   }
 
   /**
@@ -176,37 +256,63 @@ public final class ListeningLog {
   }
 
   /**
-   * Writes many events, as {@link #write} does for one, in few requests: the rows (log rows and,
-   * for the plays that count, chart rows) are grouped by the replicas that own their partitions
-   * (the driver's token map) and each group goes as unlogged batches of at most {@value
-   * #BATCH_ROWS} rows. Such a batch is one request that its coordinator, itself a replica of every
-   * row in it (the driver routes it by its first row), applies locally: far cheaper than a request
-   * per row, which is what bounds a sink on ScyllaDB's and Cassandra's request handling. (A batch
-   * of rows of different replicas would instead make the coordinator forward them.) An unlogged
-   * batch is not atomic and need not be: every row is idempotent, and a failed batch is written
-   * again whole. The stage completes once every batch is written and fails if any failed (the
-   * caller writes the lot again).
+   * Writes many events, as {@link #write} does for one, in few requests and few mutations: the rows
+   * (log rows and, for the plays that count, chart rows) are grouped by the replicas that own their
+   * partitions (the driver's token map), within that by partition, and each replica group goes as
+   * unlogged batches of at most {@value #BATCH_ROWS} rows, a partition's rows side by side. Such a
+   * batch is one request that its coordinator, itself a replica of every row in it (the driver
+   * routes it by its first row), applies locally, and the rows of one partition in it become one
+   * mutation: far cheaper than a request or a mutation per row, which is what bounds a sink on
+   * ScyllaDB's and Cassandra's write path. (A batch of rows of different replicas would instead
+   * make the coordinator forward them.) The chart rows of a day share {@value #DAY_BUCKETS}
+   * partitions, so events sorted by {@link #writeOrder} merge best. An unlogged batch is not atomic
+   * and need not be: every row is idempotent, and a failed batch is written again whole. The stage
+   * completes once every batch is written and fails if any failed (the caller writes the lot
+   * again).
    */
   public CompletionStage<Void> writeAll(List<ListeningEvent> events) {
-    Map<Object, List<BoundStatement>> byReplicas = new HashMap<>();
+    Map<Object, Map<Partition, List<BoundStatement>>> byReplicas = new HashMap<>();
     for (ListeningEvent e : events) {
-      add(byReplicas, logRow(e));
+      long playedAt = e.playedAt().toEpochMilli();
+      add(byReplicas, insertLog, logRow(e, playedAt));
       if (e.counts(countAfter)) {
-        add(byReplicas, dayRow(e));
+        add(byReplicas, insertDay, dayRow(e, playedAt));
       }
     }
     List<CompletableFuture<AsyncResultSet>> writes = new ArrayList<>();
-    for (List<BoundStatement> rows : byReplicas.values()) {
-      for (int from = 0; from < rows.size(); from += BATCH_ROWS) {
-        List<BoundStatement> chunk = rows.subList(from, Math.min(rows.size(), from + BATCH_ROWS));
-        writes.add(
-            execute(
-                chunk.size() == 1
-                    ? chunk.get(0)
-                    : BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(chunk)));
+    for (Map<Partition, List<BoundStatement>> partitions : byReplicas.values()) {
+      List<BoundStatement> batch = new ArrayList<>(BATCH_ROWS);
+      for (List<BoundStatement> rows : partitions.values()) {
+        for (BoundStatement row : rows) {
+          batch.add(row);
+          if (batch.size() == BATCH_ROWS) {
+            writes.add(executeRows(batch));
+            batch = new ArrayList<>(BATCH_ROWS);
+          }
+        }
+      }
+      if (!batch.isEmpty()) {
+        writes.add(executeRows(batch));
       }
     }
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * A sort key of events under which consecutive ones share chart partitions (by day and bucket): a
+   * writer that splits many events into several {@link #writeAll} calls sorts them by it first.
+   */
+  public static long writeOrder(ListeningEvent e) {
+    return Math.floorDiv(e.playedAt().toEpochMilli(), MILLIS_PER_DAY) * DAY_BUCKETS + bucketOf(e);
+  }
+
+  private static final long MILLIS_PER_DAY = Duration.ofDays(1).toMillis();
+
+  private CompletableFuture<AsyncResultSet> executeRows(List<BoundStatement> rows) {
+    return execute(
+        rows.size() == 1
+            ? rows.get(0)
+            : BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(rows));
   }
 
   /**
@@ -216,14 +322,23 @@ public final class ListeningLog {
    */
   static final int BATCH_ROWS = 48;
 
-  private void add(Map<Object, List<BoundStatement>> byReplicas, BoundStatement row) {
-    byReplicas.computeIfAbsent(replicasOf(row), k -> new ArrayList<>()).add(row);
+  /** A partition of a table: its insert statement and its routing key. */
+  private record Partition(PreparedStatement table, ByteBuffer key) {}
+
+  private void add(
+      Map<Object, Map<Partition, List<BoundStatement>>> byReplicas,
+      PreparedStatement table,
+      BoundStatement row) {
+    ByteBuffer key = row.getRoutingKey();
+    byReplicas
+        .computeIfAbsent(replicasOf(key), k -> new LinkedHashMap<>())
+        .computeIfAbsent(new Partition(table, key), k -> new ArrayList<>())
+        .add(row);
   }
 
   /** The set of replicas of the row's partition; the keyspace's name while they are unknown. */
-  private Object replicasOf(BoundStatement row) {
+  private Object replicasOf(ByteBuffer key) {
     var tokenMap = session.getMetadata().getTokenMap();
-    var key = row.getRoutingKey();
     if (tokenMap.isEmpty() || key == null) {
       return keyspace;
     }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -295,35 +296,38 @@ public final class ListeningSink extends VerticleBase {
 
   /**
    * Writes or dead-letters every record of the batch and waits until all are durable. Unreadable
-   * records go to the dead-letter topic at once; the events go in chunks of half of {@code
-   * max-in-flight} through {@link ListeningLog#writeAll} (fewer requests than one write each), two
-   * chunks at a time, so at most {@code max-in-flight} events are in flight.
+   * records go to the dead-letter topic at once; the events, in {@link ListeningLog#writeOrder} (so
+   * that a chunk's chart rows share partitions), go in chunks of half of {@code max-in-flight}
+   * through {@link ListeningLog#writeAll} (fewer requests than one write each), two chunks at a
+   * time, so at most {@code max-in-flight} events are in flight.
    *
    * @return false when the batch was abandoned at shutdown (it must not be committed)
    */
   private boolean makeDurable(ConsumerRecords<String, byte[]> records) {
     long start = System.nanoTime();
     List<CompletableFuture<Void>> pending = new ArrayList<>();
-    List<ConsumerRecord<String, byte[]>> chunkRecords = new ArrayList<>();
-    List<ListeningEvent> chunkEvents = new ArrayList<>();
-    int chunkSize = Math.max(1, settings.listening().maxInFlight() / 2);
+    List<Read> read = new ArrayList<>(records.count());
     for (ConsumerRecord<String, byte[]> record : records) {
       try {
-        chunkEvents.add(ListeningEventJson.read(record.value()));
-        chunkRecords.add(record);
+        ListeningEvent event = ListeningEventJson.read(record.value());
+        read.add(new Read(record, event, ListeningLog.writeOrder(event)));
       } catch (InvalidListeningEvent e) {
         pending.add(deadLetter(record, e.getMessage()).toCompletableFuture());
       } catch (RuntimeException e) {
         // A reader's bug must not stop the partition either.
         pending.add(deadLetter(record, "unreadable: " + e).toCompletableFuture());
       }
-      if (chunkEvents.size() == chunkSize) {
-        pending.add(writeChunk(chunkRecords, chunkEvents));
-        chunkRecords = new ArrayList<>();
-        chunkEvents = new ArrayList<>();
-      }
     }
-    if (!chunkEvents.isEmpty()) {
+    read.sort(Comparator.comparingLong(Read::order));
+    int chunkSize = Math.max(1, settings.listening().maxInFlight() / 2);
+    for (int from = 0; from < read.size(); from += chunkSize) {
+      List<Read> chunk = read.subList(from, Math.min(read.size(), from + chunkSize));
+      List<ConsumerRecord<String, byte[]>> chunkRecords = new ArrayList<>(chunk.size());
+      List<ListeningEvent> chunkEvents = new ArrayList<>(chunk.size());
+      for (Read r : chunk) {
+        chunkRecords.add(r.record());
+        chunkEvents.add(r.event());
+      }
       pending.add(writeChunk(chunkRecords, chunkEvents));
     }
     CompletableFuture<Void> all =
@@ -394,6 +398,9 @@ public final class ListeningSink extends VerticleBase {
     done.whenComplete((v, e) -> inFlight.release(permits));
     return done;
   }
+
+  /** A record, the event read from it and the event's {@link ListeningLog#writeOrder}. */
+  private record Read(ConsumerRecord<String, byte[]> record, ListeningEvent event, long order) {}
 
   /** Writes one event, retried while failures are transient, else dead-lettered. */
   private CompletableFuture<Void> writeOne(

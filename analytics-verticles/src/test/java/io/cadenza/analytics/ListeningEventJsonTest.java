@@ -64,6 +64,9 @@ class ListeningEventJsonTest {
   void badEventsAreRefusedWithTheFieldAndTheRule() {
     assertReason("not a JSON object", "[1,2]".getBytes(StandardCharsets.UTF_8));
     assertReason("not a JSON object", "{".getBytes(StandardCharsets.UTF_8));
+    byte[] malformed = with("device_id", "phone-X");
+    malformed[new String(malformed, StandardCharsets.UTF_8).indexOf("phone-X") + 6] = (byte) 0xC3;
+    assertReason("not a JSON object", malformed);
     assertReason("schema: version 2", with("schema", 2));
     assertReason("schema: must be", with("schema", null));
     assertReason("event_id: must be a UUID", with("event_id", "not-a-uuid"));
@@ -90,6 +93,25 @@ class ListeningEventJsonTest {
     InvalidListeningEvent e =
         assertThrows(InvalidListeningEvent.class, () -> ListeningEventJson.read(value));
     assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+  }
+
+  @Test
+  void theIdCheckIsTheRuleItNames() {
+    java.util.regex.Pattern rule = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    java.util.Random random = new java.util.Random(3);
+    String alphabet = "aZ09._:-/ é\u00e9\t\"+@";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder text = new StringBuilder();
+      int length = random.nextInt(8) == 0 ? 120 + random.nextInt(16) : random.nextInt(12);
+      for (int k = 0; k < length; k++) {
+        text.append(
+            random.nextInt(6) == 0
+                ? alphabet.charAt(random.nextInt(alphabet.length()))
+                : (char) ('a' + random.nextInt(26)));
+      }
+      String id = text.toString();
+      assertEquals(rule.matcher(id).matches(), ListeningEventJson.isId(id), id);
+    }
   }
 
   @Test

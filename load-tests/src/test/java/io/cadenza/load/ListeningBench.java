@@ -21,7 +21,6 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -332,16 +331,25 @@ public final class ListeningBench {
         "The sink did not start within 120 s:\n" + Files.readString(log));
   }
 
-  /** Per partition, the send time (nanos) of each acknowledged offset, in offset order. */
+  /**
+   * Per partition, the send time (nanos) of each acknowledged offset from {@code base} on (the
+   * offsets before it are the warm-up's), in offset order.
+   */
   private static final class Sent {
+    final long base;
     long[] nanos = new long[1024];
     int size;
 
+    Sent(long base) {
+      this.base = base;
+    }
+
     synchronized void add(long offset, long sentNanos) {
-      if (offset != size) {
+      if (offset != base + size) {
         // A fresh topic written by one idempotent producer has no gaps; anything else would make
         // the lag in seconds wrong, so refuse to guess.
-        throw new IllegalStateException("offset " + offset + " where " + size + " was expected");
+        throw new IllegalStateException(
+            "offset " + offset + " where " + (base + size) + " was expected");
       }
       if (size == nanos.length) {
         nanos = Arrays.copyOf(nanos, size * 2);
@@ -349,24 +357,21 @@ public final class ListeningBench {
       nanos[size++] = sentNanos;
     }
 
+    /** Acknowledged records after the warm-up's. */
     synchronized int size() {
       return size;
     }
 
-    synchronized long at(int offset) {
-      return nanos[offset];
+    /** The send time of the {@code k}-th record after the warm-up's. */
+    synchronized long at(int k) {
+      return nanos[k];
     }
   }
 
   private JsonObject follow(
       String name, int rate, long events, String topic, String group, Process sink)
       throws Exception {
-    Sent[] sent = new Sent[partitions];
-    for (int p = 0; p < partitions; p++) {
-      sent[p] = new Sent();
-    }
     AtomicReference<Throwable> failed = new AtomicReference<>();
-    AtomicLong acked = new AtomicLong();
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -376,19 +381,24 @@ public final class ListeningBench {
     List<Map<String, Object>> samples = new ArrayList<>();
     long t0;
     long producedNanos;
-    System.out.printf(
-        "%s: %,d events %s...%n",
-        name,
-        events,
-        rate > 0
-            ? "at " + String.format("%,d", rate) + "/s"
-            : "as fast as the producer takes them");
+    JsonObject warmup = new JsonObject();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       // Made ahead of the clock (as ProducerPerformance's payloads are): the generator's cost is
-      // not
-      // the pipeline's. Records are taken in chunks of 10,000 ahead of their sends.
+      // not the pipeline's. Records are taken in chunks of 10,000 ahead of their sends.
       Templates templates = new Templates(50_000);
+      long[] base = warmUp(name, producer, templates, topic, group, sink, warmup);
+      Sent[] sent = new Sent[partitions];
+      for (int p = 0; p < partitions; p++) {
+        sent[p] = new Sent(base[p]);
+      }
+      System.out.printf(
+          "%s: %,d events %s...%n",
+          name,
+          events,
+          rate > 0
+              ? "at " + String.format("%,d", rate) + "/s"
+              : "as fast as the producer takes them");
       int chunk = 10_000;
       Sampler sampler = new Sampler(group, topic, sent, samples);
       t0 = System.nanoTime();
@@ -416,7 +426,6 @@ public final class ListeningBench {
                   failed.compareAndSet(null, error);
                 } else {
                   sent[meta.partition()].add(meta.offset(), sentAt);
-                  acked.incrementAndGet();
                 }
               });
           i++;
@@ -447,12 +456,82 @@ public final class ListeningBench {
       series.add(new JsonObject(s));
     }
     return new JsonObject()
+        .put("warmup", warmup)
         .put("offered_per_s", rate)
         .put("events", events)
         .put("produce_s", producedNanos / 1e9)
         .put("written", committed)
         .put("sink_alive", sink.isAlive())
         .put("samples", series);
+  }
+
+  /**
+   * Warms the sink up before the measured run: {@code -Dwarmup.events} events (not counted) sent as
+   * fast as the producer takes them, then waits until the sink has committed them all, so that the
+   * run measures a sink (and a ScyllaDB) past its JIT compilation, as a sink that runs for days is.
+   * Returns each partition's first offset after the warm-up.
+   */
+  private long[] warmUp(
+      String name,
+      KafkaProducer<String, byte[]> producer,
+      Templates templates,
+      String topic,
+      String group,
+      Process sink,
+      JsonObject result)
+      throws Exception {
+    long events = Long.getLong("warmup.events", 300_000L);
+    long[] base = new long[partitions];
+    result.put("events", events);
+    if (events <= 0) {
+      return base;
+    }
+    System.out.printf("%s: warming the sink up with %,d events (not counted)...%n", name, events);
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    long start = System.nanoTime();
+    for (long i = 0; i < events; i++) {
+      producer.send(
+          templates.next(topic),
+          (meta, error) -> {
+            if (error != null) {
+              failed.compareAndSet(null, error);
+            } else {
+              synchronized (base) {
+                base[meta.partition()] = Math.max(base[meta.partition()], meta.offset() + 1);
+              }
+            }
+          });
+    }
+    producer.flush();
+    if (failed.get() != null) {
+      throw new IllegalStateException("a warm-up send failed", failed.get());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Integer.getInteger("drain", 300));
+    while (true) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(5, TimeUnit.SECONDS);
+      long behind = 0;
+      for (int p = 0; p < partitions; p++) {
+        OffsetAndMetadata om = offsets.get(new TopicPartition(topic, p));
+        behind += Math.max(0, base[p] - (om == null ? 0 : om.offset()));
+      }
+      if (behind == 0) {
+        break;
+      }
+      if (System.nanoTime() > deadline || !sink.isAlive()) {
+        throw new IllegalStateException(
+            "the sink did not write the warm-up's events (" + behind + " left)");
+      }
+      Thread.sleep(250);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    result.put("seconds", seconds);
+    System.out.printf(
+        "%s: warm-up written in %.1f s (%,.0f/s).%n", name, seconds, events / seconds);
+    return base;
   }
 
   /** Samples the group's committed offsets every quarter second. */
@@ -525,7 +604,7 @@ public final class ListeningBench {
       long oldestNanos = 0;
       for (int p = 0; p < partitions; p++) {
         OffsetAndMetadata om = offsets.get(new TopicPartition(topic, p));
-        int c = om == null ? 0 : (int) om.offset();
+        int c = om == null ? 0 : (int) Math.max(0, om.offset() - sent[p].base);
         int a = sent[p].size();
         total += c;
         ackedTotal += a;
