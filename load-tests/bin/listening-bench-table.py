@@ -68,7 +68,8 @@ def main():
         print()
         print(
             f"Each run's sink (a fresh JVM) is first warmed up: {warm[0]['events']:,} events sent at once and "
-            "all written before the measured events are offered; they are not counted (warm-ups took "
+            f"all written, then {warm[0].get('settle_s', 0)} s for the flushes and compactions that burst left, "
+            "before the measured events are offered; they are not counted (warm-ups took "
             + ", ".join(f"{w['seconds']:.1f} s" for w in warm)
             + ")."
         )
