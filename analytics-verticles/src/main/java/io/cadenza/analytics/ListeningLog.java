@@ -169,6 +169,7 @@ public final class ListeningLog {
     BoundStatementBuilder row = insertLog.boundStatementBuilder();
     row.setBytesUnsafe(0, text(e.userId()));
     row.setBytesUnsafe(1, TypeCodecs.INT.encodePrimitive(monthOf(playedAt), protocol));
+    // A timestamp is encoded as its epoch milliseconds, exactly as a bigint is.
     row.setBytesUnsafe(2, TypeCodecs.BIGINT.encodePrimitive(playedAt, protocol));
     row.setBytesUnsafe(3, TypeCodecs.UUID.encode(e.eventId(), protocol));
     row.setBytesUnsafe(4, text(e.trackId()));
