@@ -508,15 +508,10 @@ public final class ListeningBench {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Integer.getInteger("drain", 300));
     while (true) {
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin
-              .listConsumerGroupOffsets(group)
-              .partitionsToOffsetAndMetadata()
-              .get(5, TimeUnit.SECONDS);
+      long[] committed = committedOffsets(group, topic);
       long behind = 0;
       for (int p = 0; p < partitions; p++) {
-        OffsetAndMetadata om = offsets.get(new TopicPartition(topic, p));
-        behind += Math.max(0, base[p] - (om == null ? 0 : om.offset()));
+        behind += Math.max(0, base[p] - committed[p]);
       }
       if (behind == 0) {
         break;
@@ -598,18 +593,13 @@ public final class ListeningBench {
     }
 
     private Map<String, Object> sampleOnce(long now, long t0) throws Exception {
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin
-              .listConsumerGroupOffsets(group)
-              .partitionsToOffsetAndMetadata()
-              .get(5, TimeUnit.SECONDS);
+      long[] offsets = committedOffsets(group, topic);
       long total = 0;
       long ackedTotal = 0;
       long lagRecords = 0;
       long oldestNanos = 0;
       for (int p = 0; p < partitions; p++) {
-        OffsetAndMetadata om = offsets.get(new TopicPartition(topic, p));
-        int c = om == null ? 0 : (int) Math.max(0, om.offset() - sent[p].base);
+        int c = (int) Math.max(0, offsets[p] - sent[p].base);
         int a = sent[p].size();
         total += c;
         ackedTotal += a;
@@ -630,6 +620,21 @@ public final class ListeningBench {
   }
 
   // ---- helpers
+
+  /** The group's committed offset of each partition of the topic (0 where none is committed). */
+  private long[] committedOffsets(String group, String topic) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(5, TimeUnit.SECONDS);
+    long[] committed = new long[partitions];
+    for (int p = 0; p < partitions; p++) {
+      OffsetAndMetadata om = offsets.get(new TopicPartition(topic, p));
+      committed[p] = om == null ? 0 : om.offset();
+    }
+    return committed;
+  }
 
   private void createTopic(String topic, int count) throws Exception {
     admin
