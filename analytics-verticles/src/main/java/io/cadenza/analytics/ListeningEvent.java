@@ -3,8 +3,6 @@ package io.cadenza.analytics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -64,7 +62,7 @@ public record ListeningEvent(
 
   /** The UTC day of {@link #playedAt()}: the day whose chart counts the play. */
   public LocalDate day() {
-    return LocalDate.ofInstant(playedAt(), ZoneOffset.UTC);
+    return dayOf(playedAt().toEpochMilli());
   }
 
   /** Whether the play lasted long enough to count (charts, top items, recently played). */
@@ -74,7 +72,19 @@ public record ListeningEvent(
 
   /** {@code yyyymm} of an instant in UTC. */
   public static int monthOf(Instant instant) {
-    ZonedDateTime utc = instant.atZone(ZoneOffset.UTC);
-    return utc.getYear() * 100 + utc.getMonthValue();
+    return monthOf(instant.toEpochMilli());
   }
+
+  /** {@code yyyymm} in UTC of an instant given in epoch milliseconds. */
+  public static int monthOf(long epochMilli) {
+    LocalDate day = dayOf(epochMilli);
+    return day.getYear() * 100 + day.getMonthValue();
+  }
+
+  /** The UTC day of an instant given in epoch milliseconds. */
+  public static LocalDate dayOf(long epochMilli) {
+    return LocalDate.ofEpochDay(Math.floorDiv(epochMilli, MILLIS_PER_DAY));
+  }
+
+  private static final long MILLIS_PER_DAY = Duration.ofDays(1).toMillis();
 }

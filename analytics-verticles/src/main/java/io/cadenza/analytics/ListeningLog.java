@@ -168,7 +168,8 @@ public final class ListeningLog {
   private BoundStatement logRow(ListeningEvent e, long playedAt) {
     BoundStatementBuilder row = insertLog.boundStatementBuilder();
     row.setBytesUnsafe(0, text(e.userId()));
-    row.setBytesUnsafe(1, TypeCodecs.INT.encodePrimitive(monthOf(playedAt), protocol));
+    row.setBytesUnsafe(
+        1, TypeCodecs.INT.encodePrimitive(ListeningEvent.monthOf(playedAt), protocol));
     // A timestamp is encoded as its epoch milliseconds, exactly as a bigint is.
     row.setBytesUnsafe(2, TypeCodecs.BIGINT.encodePrimitive(playedAt, protocol));
     row.setBytesUnsafe(3, TypeCodecs.UUID.encode(e.eventId(), protocol));
@@ -196,10 +197,7 @@ public final class ListeningLog {
   /** The event's row in its day's chart ({@link #logRow} says why the values are encoded here). */
   private BoundStatement dayRow(ListeningEvent e, long playedAt) {
     BoundStatementBuilder row = insertDay.boundStatementBuilder();
-    row.setBytesUnsafe(
-        0,
-        TypeCodecs.DATE.encode(
-            LocalDate.ofEpochDay(Math.floorDiv(playedAt, MILLIS_PER_DAY)), protocol));
+    row.setBytesUnsafe(0, TypeCodecs.DATE.encode(ListeningEvent.dayOf(playedAt), protocol));
     row.setBytesUnsafe(1, TypeCodecs.INT.encodePrimitive(bucketOf(e), protocol));
     row.setBytesUnsafe(2, TypeCodecs.UUID.encode(e.eventId(), protocol));
     row.setBytesUnsafe(3, text(e.trackId()));
@@ -212,12 +210,6 @@ public final class ListeningLog {
   /** A CQL text value: UTF-8 ({@code String.getBytes} is far faster than a charset encoder). */
   private static ByteBuffer text(String value) {
     return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** {@code yyyymm} of an instant (epoch milliseconds) in UTC. */
-  private static int monthOf(long epochMilli) {
-    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(epochMilli, MILLIS_PER_DAY));
-    return day.getYear() * 100 + day.getMonthValue();
   }
 
   /**
@@ -304,10 +296,9 @@ public final class ListeningLog {
    * writer that splits many events into several {@link #writeAll} calls sorts them by it first.
    */
   public static long writeOrder(ListeningEvent e) {
-    return Math.floorDiv(e.playedAt().toEpochMilli(), MILLIS_PER_DAY) * DAY_BUCKETS + bucketOf(e);
+    return ListeningEvent.dayOf(e.playedAt().toEpochMilli()).toEpochDay() * DAY_BUCKETS
+        + bucketOf(e);
   }
-
-  private static final long MILLIS_PER_DAY = Duration.ofDays(1).toMillis();
 
   private CompletableFuture<AsyncResultSet> executeRows(List<BoundStatement> rows) {
     return execute(
