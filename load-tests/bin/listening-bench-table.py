@@ -59,7 +59,9 @@ def main():
         f"Listening events of {r['record_bytes']} bytes (JSON, schema 1) keyed by user over "
         f"{r['users']:,} users, {r['partitions']} partitions; the sink is one process (SinkMain) with "
         f"{r['sinks']} consumer(s), writing each event to listening_log (and, for the ~80 % that count, "
-        "to daily_plays) and committing offsets only after the writes. Throughput and lag come from the "
+        "to daily_plays) and committing offsets only after the writes. 19 in 20 events are live plays, "
+        "ended at their send (as the node reports them), 1 in 20 offline plays of the two days before; "
+        "event ids are time-ordered by the play's end, as the node makes them. Throughput and lag come from the "
         "sink group's committed offsets, sampled every 0.25 s; lag in seconds is the age of the oldest "
         "event not yet written."
     )
@@ -67,9 +69,10 @@ def main():
     if warm:
         print()
         print(
-            f"Each run's sink (a fresh JVM) is first warmed up: {warm[0]['events']:,} events sent at once and "
-            f"all written, then {warm[0].get('settle_s', 0)} s for the flushes and compactions that burst left, "
-            "before the measured events are offered; they are not counted (warm-ups took "
+            f"Each run (its sink a fresh JVM) is first warmed up: {warm[0]['events']:,} events at "
+            f"{warm[0].get('rate', 0):,}/s, the same mix as the measured ones, all written"
+            + (f", then {warm[0]['settle_s']} s of rest" if warm[0].get("settle_s") else "")
+            + ", before the measured events are offered; they are not counted (warm-ups took "
             + ", ".join(f"{w['seconds']:.1f} s" for w in warm)
             + ")."
         )

@@ -12,6 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -131,57 +134,125 @@ public final class ListeningBench {
 
   // ---- the events
 
+  /**
+   * A play as the node reports it: live plays (19 in 20) end when they are reported, so their
+   * {@code started_at} is set at the send ({@link Templates#next}); offline ones (1 in 20) ended at
+   * some time in the two days before the run and are reported now. Ids are time-ordered by the
+   * play's end ({@link ListeningEvent#timeOrderedId}), as the node's are and as offline clients are
+   * asked to make them.
+   */
   private ListeningEvent event() {
     long ms = random.nextInt(10) < 8 ? 30_000 + random.nextInt(200_000) : random.nextInt(30_000);
+    boolean offline = random.nextInt(20) == 0;
+    Instant playedAt =
+        offline
+            ? epoch.plusMillis((long) (random.nextDouble() * Duration.ofDays(2).toMillis()))
+            : Instant.now();
+    // Milliseconds that are not all zero, so that the template's started_at has the length of the
+    // ones written at the send (Templates.startedAt).
+    Instant startedAt = playedAt.minusMillis(ms).truncatedTo(ChronoUnit.MILLIS);
+    if (startedAt.getNano() == 0) {
+      startedAt = startedAt.plusMillis(1);
+    }
     return new ListeningEvent(
-        UUID.randomUUID(),
+        ListeningEvent.timeOrderedId(
+            startedAt.toEpochMilli() + ms, random.nextLong(), random.nextLong()),
         "bench-user-" + random.nextInt(users),
         "bench-track-" + (int) Math.min(tracks - 1, Math.abs(random.nextGaussian()) * tracks / 3),
         "bench-device-" + random.nextInt(4),
         random.nextBoolean() ? "cadenza:album:bench-" + random.nextInt(500) : null,
-        epoch.plusMillis((long) (random.nextDouble() * Duration.ofDays(2).toMillis())),
+        startedAt,
         ms,
         "clickrow",
         ms >= 30_000 ? "trackdone" : "fwdbtn",
         false,
-        random.nextInt(20) == 0,
+        offline,
         Instant.now(),
         COUNTRIES[random.nextInt(COUNTRIES.length)]);
   }
 
   /**
-   * Encoded events to send: {@code count} different ones (users, tracks, times, lengths), each sent
-   * many times with a new event id written into its bytes (a fresh play of the same kind), so that
-   * making a record costs a copy rather than a JSON encoding.
+   * Encoded events to send: {@code count} different ones (users, tracks, lengths), each sent many
+   * times with a new event id written into its bytes (a fresh play of the same kind) and, for a
+   * live play, a new {@code started_at} (the send's time less the play's length), so that making a
+   * record costs a copy rather than a JSON encoding.
    */
   private final class Templates {
+    private static final int STARTED_AT_LENGTH = "2026-12-06T10:15:30.123Z".length();
     private final byte[][] values;
     private final String[] keys;
     private final int[] idAt;
+    private final int[] startedAtAt;
+    private final long[] msPlayed;
+    private final long[] playedAt;
     private final Random ids = new Random(7);
+    private final long[] cachedSecond = new long[1024];
+    private final byte[][] cachedPrefix = new byte[1024][];
     private int next;
 
     Templates(int count) {
       values = new byte[count][];
       keys = new String[count];
       idAt = new int[count];
+      startedAtAt = new int[count];
+      msPlayed = new long[count];
+      playedAt = new long[count];
+      Arrays.fill(cachedSecond, Long.MIN_VALUE);
       for (int i = 0; i < count; i++) {
         ListeningEvent e = event();
         values[i] = ListeningEventJson.write(e);
         keys[i] = e.userId();
         idAt[i] = indexOf(values[i], e.eventId().toString().getBytes(StandardCharsets.US_ASCII));
+        msPlayed[i] = e.msPlayed();
+        // -1: a live play, whose time is the send's.
+        playedAt[i] = e.offline() ? e.playedAt().toEpochMilli() : -1;
+        byte[] startedAt =
+            ("\"started_at\":\"" + e.startedAt() + '"').getBytes(StandardCharsets.US_ASCII);
+        if (startedAt.length != STARTED_AT_LENGTH + 15) {
+          throw new IllegalStateException("a started_at of another length: " + e.startedAt());
+        }
+        startedAtAt[i] = indexOf(values[i], startedAt) + 14;
       }
     }
 
     ProducerRecord<String, byte[]> next(String topic) {
       int i = next++ % values.length;
       byte[] value = values[i].clone();
-      // A random (version 4) UUID, without SecureRandom's cost.
-      long msb = (ids.nextLong() & ~0xF000L) | 0x4000L;
-      long lsb = (ids.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-      byte[] id = new UUID(msb, lsb).toString().getBytes(StandardCharsets.US_ASCII);
+      long end = playedAt[i];
+      if (end < 0) {
+        end = System.currentTimeMillis();
+        startedAt(end - msPlayed[i], value, startedAtAt[i]);
+      }
+      byte[] id =
+          ListeningEvent.timeOrderedId(end, ids.nextLong(), ids.nextLong())
+              .toString()
+              .getBytes(StandardCharsets.US_ASCII);
       System.arraycopy(id, 0, value, idAt[i], id.length);
       return new ProducerRecord<>(topic, keys[i], value);
+    }
+
+    /** Writes {@code epochMilli} as {@code yyyy-MM-ddTHH:mm:ss.SSSZ} at {@code at}. */
+    private void startedAt(long epochMilli, byte[] value, int at) {
+      long second = Math.floorDiv(epochMilli, 1000);
+      int slot = (int) (second & (cachedSecond.length - 1));
+      if (cachedSecond[slot] != second) {
+        cachedPrefix[slot] =
+            (LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC)
+                        .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                    + '.')
+                .getBytes(StandardCharsets.US_ASCII);
+        cachedSecond[slot] = second;
+      }
+      byte[] prefix = cachedPrefix[slot];
+      if (prefix.length != STARTED_AT_LENGTH - 4) {
+        throw new IllegalStateException("a time of another length: " + new String(prefix));
+      }
+      System.arraycopy(prefix, 0, value, at, prefix.length);
+      int millis = (int) Math.floorMod(epochMilli, 1000);
+      value[at + prefix.length] = (byte) ('0' + millis / 100);
+      value[at + prefix.length + 1] = (byte) ('0' + millis / 10 % 10);
+      value[at + prefix.length + 2] = (byte) ('0' + millis % 10);
+      value[at + prefix.length + 3] = 'Z';
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
@@ -194,7 +265,7 @@ public final class ListeningBench {
         }
         return i;
       }
-      throw new IllegalStateException("the event id is not in its JSON");
+      throw new IllegalStateException("not in the event's JSON: " + new String(needle));
     }
   }
 
@@ -411,13 +482,7 @@ public final class ListeningBench {
           batch.add(templates.next(topic));
         }
         for (ProducerRecord<String, byte[]> record : batch) {
-          if (rate > 0) {
-            long due = t0 + i * 1_000_000_000L / rate;
-            long wait = due - System.nanoTime();
-            if (wait > 200_000) {
-              TimeUnit.NANOSECONDS.sleep(wait);
-            }
-          }
+          pace(t0, i, rate);
           long sentAt = System.nanoTime();
           producer.send(
               record,
@@ -466,10 +531,11 @@ public final class ListeningBench {
   }
 
   /**
-   * Warms the sink up before the measured run: {@code -Dwarmup.events} events (not counted) sent as
-   * fast as the producer takes them, then waits until the sink has committed them all, so that the
-   * run measures a sink (and a ScyllaDB) past its JIT compilation, as a sink that runs for days is.
-   * Returns each partition's first offset after the warm-up.
+   * Warms the pipeline up before the measured run: {@code -Dwarmup.seconds} of events (not counted)
+   * at {@code -Dwarmup.rate} per second, then waits until the sink has committed them all, so that
+   * the run measures a sink, a Kafka and a ScyllaDB past their JIT compilation, as a pipeline that
+   * runs for days is (on a freshly started stack the four JVMs compile for about half a minute,
+   * taking a sixth of the machine). Returns each partition's first offset after the warm-up.
    */
   private long[] warmUp(
       String name,
@@ -480,16 +546,21 @@ public final class ListeningBench {
       Process sink,
       JsonObject result)
       throws Exception {
-    long events = Long.getLong("warmup.events", 300_000L);
+    int rate = Integer.getInteger("warmup.rate", 20_000);
+    // -Dwarmup.events with -Dwarmup.rate=0: that many sent at once.
+    long events =
+        Long.getLong("warmup.events", (long) rate * Integer.getInteger("warmup.seconds", 30));
     long[] base = new long[partitions];
-    result.put("events", events);
+    result.put("events", events).put("rate", rate);
     if (events <= 0) {
       return base;
     }
-    System.out.printf("%s: warming the sink up with %,d events (not counted)...%n", name, events);
+    System.out.printf(
+        "%s: warming up with %,d events at %,d/s (not counted)...%n", name, events, rate);
     AtomicReference<Throwable> failed = new AtomicReference<>();
     long start = System.nanoTime();
     for (long i = 0; i < events; i++) {
+      pace(start, i, rate);
       producer.send(
           templates.next(topic),
           (meta, error) -> {
@@ -526,12 +597,21 @@ public final class ListeningBench {
     result.put("seconds", seconds);
     System.out.printf(
         "%s: warm-up written in %.1f s (%,.0f/s).%n", name, seconds, events / seconds);
-    // The burst leaves memtables to flush and files to compact: let that finish first (a sink
-    // that runs for days does that work at the pace of its load, which the run then measures).
-    int settle = Integer.getInteger("warmup.settle", 10);
+    int settle = Integer.getInteger("warmup.settle", 0);
     result.put("settle_s", settle);
     TimeUnit.SECONDS.sleep(settle);
     return base;
+  }
+
+  /** Waits until the {@code i}th event of a run begun at {@code t0} is due (rate 0: at once). */
+  private static void pace(long t0, long i, int rate) throws InterruptedException {
+    if (rate > 0) {
+      long due = t0 + i * 1_000_000_000L / rate;
+      long wait = due - System.nanoTime();
+      if (wait > 200_000) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+    }
   }
 
   /** Samples the group's committed offsets every quarter second. */

@@ -10,7 +10,6 @@ import io.cadenza.playback.Event;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,13 +36,14 @@ import org.slf4j.LoggerFactory;
  * unknown}; {@code shuffle} is not reported by the session and is written false; {@code country} is
  * the listener's account country, read once and cached.
  *
- * <p>The event id is a name-based UUID of the user, the queue item, the end reason, what was played
- * and the report's time. The same report applied twice (a device retrying after a lost answer on
- * the last track of a context, which the session does not leave) is recognised on this node when it
- * comes within the play's own length of the first, since a new play of that item could not have
- * ended sooner: the first event is published again, unchanged, and the listening log stores it
- * once. (A retry that reaches another node is not recognised: the session itself refuses most
- * retries, as it has moved on to the next item.)
+ * <p>The event id is {@linkplain ListeningEvent#timeOrderedId(long, String) time-ordered and
+ * name-based}: the play's end in its first bits, then a hash of the user, the queue item, the end
+ * reason, what was played and the report's time. The same report applied twice (a device retrying
+ * after a lost answer on the last track of a context, which the session does not leave) is
+ * recognised on this node when it comes within the play's own length of the first, since a new play
+ * of that item could not have ended sooner: the first event is published again, unchanged, and the
+ * listening log stores it once. (A retry that reaches another node is not recognised: the session
+ * itself refuses most retries, as it has moved on to the next item.)
  *
  * <p>From offline clients ({@link #publishAll(List)}): already built and validated events.
  */
@@ -220,7 +220,10 @@ public final class ListeningEvents {
     return parts.length == 3 && parts[1].equals("track") && !parts[2].isEmpty() ? parts[2] : null;
   }
 
-  /** A name-based UUID of the user, the queue item, the end, what was played and when it ended. */
+  /**
+   * A time-ordered UUID named by the user, the queue item, the end, what was played and when it
+   * ended.
+   */
   static UUID eventId(Event.Listened e, String reasonEnd, long msPlayed) {
     String key =
         String.join(
@@ -230,6 +233,6 @@ public final class ListeningEvents {
             reasonEnd,
             Long.toString(msPlayed),
             Long.toString(e.at().toEpochMilli()));
-    return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+    return ListeningEvent.timeOrderedId(e.at().toEpochMilli(), key);
   }
 }

@@ -103,6 +103,11 @@ class ListeningEventsTest {
         events.toEvent(report("i1", ReportKind.COMPLETED, 200_000, AT.plusSeconds(201)), "SE");
     assertThat(repeated.eventId()).isNotEqualTo(first.eventId());
     assertThat(repeated.reasonStart()).isEqualTo("trackdone");
+    // Ids are time-ordered by the report's time, the play's end.
+    assertThat(first.eventId().version()).isEqualTo(8);
+    assertThat(first.eventId().getMostSignificantBits() >>> 16).isEqualTo(AT.toEpochMilli());
+    assertThat(repeated.eventId().getMostSignificantBits() >>> 16)
+        .isEqualTo(AT.plusSeconds(201).toEpochMilli());
   }
 
   @Test
