@@ -33,6 +33,12 @@ import java.util.function.Predicate;
  * The listening log in ScyllaDB (migration V007): {@code listening_log}, every play by user and
  * month, newest first, and {@code daily_plays}, the plays that count by day, for charts. Writes are
  * idempotent: every key column comes from the event, so the same event written twice is one row.
+ *
+ * <p>A log row holds only what cannot be derived, as every cell costs at each write, flush and
+ * compaction: {@code started_at} is not written (it is {@code played_at - ms_played}, to the
+ * millisecond, which is all a timestamp keeps) nor {@code schema_version} (the wire format's, not
+ * the row's); rows written before have both, and reads ignore them. {@code shuffle} and {@code
+ * offline} are written only when true: a missing one reads as false.
  */
 public final class ListeningLog {
 
@@ -43,15 +49,14 @@ public final class ListeningLog {
   public static final int MONTHS_BACK = 13;
 
   private static final String COLUMNS =
-      "user_id, month, played_at, event_id, track_id, device_id, context_uri, started_at,"
-          + " ms_played, reason_start, reason_end, shuffle, offline, client_ts, country,"
-          + " schema_version";
+      "user_id, month, played_at, event_id, track_id, device_id, context_uri, ms_played,"
+          + " reason_start, reason_end, shuffle, offline, client_ts, country";
 
   private final CqlSession session;
   private final String keyspace;
   private final Duration countAfter;
   private final ProtocolVersion protocol;
-  private final ByteBuffer schemaVersion;
+  private final ByteBuffer yes;
   private final PreparedStatement insertLog;
   private final PreparedStatement insertDay;
   private final PreparedStatement before;
@@ -65,7 +70,7 @@ public final class ListeningLog {
     this.countAfter = countAfter;
     String log = keyspace + ".listening_log";
     protocol = session.getContext().getProtocolVersion();
-    schemaVersion = TypeCodecs.INT.encodePrimitive(ListeningEvent.SCHEMA_VERSION, protocol);
+    yes = TypeCodecs.BOOLEAN.encodePrimitive(true, protocol);
     insertLog =
         checked(
             session.prepare(
@@ -73,7 +78,7 @@ public final class ListeningLog {
                     + log
                     + " ("
                     + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             DataTypes.TEXT,
             DataTypes.INT,
             DataTypes.TIMESTAMP,
@@ -81,15 +86,13 @@ public final class ListeningLog {
             DataTypes.TEXT,
             DataTypes.TEXT,
             DataTypes.TEXT,
-            DataTypes.TIMESTAMP,
             DataTypes.BIGINT,
             DataTypes.TEXT,
             DataTypes.TEXT,
             DataTypes.BOOLEAN,
             DataTypes.BOOLEAN,
             DataTypes.TIMESTAMP,
-            DataTypes.TEXT,
-            DataTypes.INT);
+            DataTypes.TEXT);
     insertDay =
         checked(
             session.prepare(
@@ -162,8 +165,8 @@ public final class ListeningLog {
    * The event's log row. The values are encoded here with the columns' own codecs (checked against
    * the table when the statements are prepared) rather than looked up per value by the driver's
    * codec registry, which a sink writing thousands of rows a second feels; an optional column that
-   * is null is left unset: a bound null writes a tombstone per row (and every read of the log then
-   * skips them), an unset column is simply not written.
+   * is null (or a flag that is false) is left unset: a bound null writes a tombstone per row (and
+   * every read of the log then skips them), an unset column is simply not written.
    */
   private BoundStatement logRow(ListeningEvent e, long playedAt) {
     BoundStatementBuilder row = insertLog.boundStatementBuilder();
@@ -178,19 +181,21 @@ public final class ListeningLog {
     if (e.contextUri() != null) {
       row.setBytesUnsafe(6, text(e.contextUri()));
     }
-    row.setBytesUnsafe(7, TypeCodecs.TIMESTAMP.encode(e.startedAt(), protocol));
-    row.setBytesUnsafe(8, TypeCodecs.BIGINT.encodePrimitive(e.msPlayed(), protocol));
-    row.setBytesUnsafe(9, text(e.reasonStart()));
-    row.setBytesUnsafe(10, text(e.reasonEnd()));
-    row.setBytesUnsafe(11, TypeCodecs.BOOLEAN.encodePrimitive(e.shuffle(), protocol));
-    row.setBytesUnsafe(12, TypeCodecs.BOOLEAN.encodePrimitive(e.offline(), protocol));
+    row.setBytesUnsafe(7, TypeCodecs.BIGINT.encodePrimitive(e.msPlayed(), protocol));
+    row.setBytesUnsafe(8, text(e.reasonStart()));
+    row.setBytesUnsafe(9, text(e.reasonEnd()));
+    if (e.shuffle()) {
+      row.setBytesUnsafe(10, yes.duplicate());
+    }
+    if (e.offline()) {
+      row.setBytesUnsafe(11, yes.duplicate());
+    }
     if (e.clientTimestamp() != null) {
-      row.setBytesUnsafe(13, TypeCodecs.TIMESTAMP.encode(e.clientTimestamp(), protocol));
+      row.setBytesUnsafe(12, TypeCodecs.TIMESTAMP.encode(e.clientTimestamp(), protocol));
     }
     if (e.country() != null) {
-      row.setBytesUnsafe(14, text(e.country()));
+      row.setBytesUnsafe(13, text(e.country()));
     }
-    row.setBytesUnsafe(15, schemaVersion.duplicate());
     return row.build();
   }
 
@@ -479,16 +484,18 @@ public final class ListeningLog {
   }
 
   private static ListeningEvent event(Row row) {
+    long msPlayed = row.getLong("ms_played");
     return new ListeningEvent(
         row.getUuid("event_id"),
         row.getString("user_id"),
         row.getString("track_id"),
         row.getString("device_id"),
         row.getString("context_uri"),
-        row.getInstant("started_at"),
-        row.getLong("ms_played"),
+        row.getInstant("played_at").minusMillis(msPlayed),
+        msPlayed,
         row.getString("reason_start"),
         row.getString("reason_end"),
+        // A flag not written is false (getBoolean of a null is false).
         row.getBoolean("shuffle"),
         row.getBoolean("offline"),
         row.getInstant("client_ts"),

@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -257,6 +258,119 @@ class ListeningSinkIT {
                 .all())
         .extracting(row -> row.getUuid(0))
         .contains(skipped.eventId());
+  }
+
+  @Test
+  void aLogRowReadsBackAsItsEventWithoutTheCellsItCanDoWithout() throws Exception {
+    ListeningLog log =
+        ListeningLog.create(cql, settings.cql().keyspace(), settings.listening().countAfter());
+    Instant end = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+    ListeningEvent full =
+        new ListeningEvent(
+            ListeningEvent.timeOrderedId(end.toEpochMilli(), "full"),
+            "user-" + suffix,
+            "track1",
+            "device1",
+            "cadenza:album:a1",
+            end.minusMillis(95_000).plusNanos(456_789),
+            95_000,
+            "clickrow",
+            "trackdone",
+            true,
+            true,
+            end.plusSeconds(3).plusNanos(999),
+            "SE");
+    ListeningEvent bare =
+        new ListeningEvent(
+            UUID.randomUUID(),
+            "user-" + suffix,
+            "track2",
+            "device1",
+            null,
+            end.minusMillis(200_000),
+            190_000,
+            "fwdbtn",
+            "endplay",
+            false,
+            false,
+            null,
+            null);
+    // A row as written before started_at and schema_version were left out.
+    ListeningEvent older = withMsPlayed(event(), 45_000);
+    cql.execute(
+        SimpleStatement.newInstance(
+            "INSERT INTO "
+                + settings.cql().keyspace()
+                + ".listening_log (user_id, month, played_at, event_id, track_id, device_id,"
+                + " started_at, ms_played, reason_start, reason_end, shuffle, offline,"
+                + " schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, false, 1)",
+            older.userId(),
+            older.month(),
+            older.playedAt(),
+            older.eventId(),
+            older.trackId(),
+            older.deviceId(),
+            older.startedAt(),
+            older.msPlayed(),
+            older.reasonStart(),
+            older.reasonEnd()));
+
+    log.writeAll(List.of(full, bare)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    List<ListeningEvent> read =
+        log.recentBefore("user-" + suffix, Instant.now(), 10)
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    // Newest first; times to the millisecond, all a timestamp keeps.
+    assertThat(read)
+        .containsExactly(
+            new ListeningEvent(
+                full.eventId(),
+                full.userId(),
+                full.trackId(),
+                full.deviceId(),
+                full.contextUri(),
+                full.startedAt().truncatedTo(ChronoUnit.MILLIS),
+                full.msPlayed(),
+                full.reasonStart(),
+                full.reasonEnd(),
+                true,
+                true,
+                full.clientTimestamp().truncatedTo(ChronoUnit.MILLIS),
+                "SE"),
+            bare,
+            withStartedAt(older, older.startedAt().truncatedTo(ChronoUnit.MILLIS)));
+    var cells =
+        cql.execute(
+                SimpleStatement.newInstance(
+                    "SELECT started_at, schema_version, shuffle, offline FROM "
+                        + settings.cql().keyspace()
+                        + ".listening_log WHERE user_id = ? AND month = ? AND played_at = ?",
+                    bare.userId(),
+                    bare.month(),
+                    bare.playedAt()))
+            .one();
+    assertThat(cells).isNotNull();
+    for (int i = 0; i < 4; i++) {
+      assertThat(cells.isNull(i)).as("cell %d not written", i).isTrue();
+    }
+  }
+
+  private static ListeningEvent withStartedAt(ListeningEvent e, Instant startedAt) {
+    return new ListeningEvent(
+        e.eventId(),
+        e.userId(),
+        e.trackId(),
+        e.deviceId(),
+        e.contextUri(),
+        startedAt,
+        e.msPlayed(),
+        e.reasonStart(),
+        e.reasonEnd(),
+        e.shuffle(),
+        e.offline(),
+        e.clientTimestamp(),
+        e.country());
   }
 
   private static ListeningEvent withMsPlayed(ListeningEvent e, long msPlayed) {
