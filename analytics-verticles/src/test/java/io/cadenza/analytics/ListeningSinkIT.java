@@ -228,7 +228,8 @@ class ListeningSinkIT {
         SimpleStatement.newInstance("DROP TABLE " + settings.cql().keyspace() + ".daily_plays")
             .setTimeout(Duration.ofSeconds(60)));
     ListeningEvent counted = event();
-    ListeningEvent skipped = withMsPlayed(event(), 5_000);
+    ListeningEvent brief = event();
+    ListeningEvent skipped = withPlay(brief, brief.startedAt(), 5_000);
     String topic = settings.listening().topic();
     producer
         .send(record(topic, "k-counted", ListeningEventJson.write(counted)))
@@ -296,7 +297,8 @@ class ListeningSinkIT {
             null,
             null);
     // A row as written before started_at and schema_version were left out.
-    ListeningEvent older = withMsPlayed(event(), 45_000);
+    ListeningEvent plain = event();
+    ListeningEvent older = withPlay(plain, plain.startedAt(), 45_000);
     cql.execute(
         SimpleStatement.newInstance(
             "INSERT INTO "
@@ -339,7 +341,7 @@ class ListeningSinkIT {
                 full.clientTimestamp().truncatedTo(ChronoUnit.MILLIS),
                 "SE"),
             bare,
-            withStartedAt(older, older.startedAt().truncatedTo(ChronoUnit.MILLIS)));
+            withPlay(older, older.startedAt().truncatedTo(ChronoUnit.MILLIS), older.msPlayed()));
     var cells =
         cql.execute(
                 SimpleStatement.newInstance(
@@ -356,7 +358,8 @@ class ListeningSinkIT {
     }
   }
 
-  private static ListeningEvent withStartedAt(ListeningEvent e, Instant startedAt) {
+  /** The event with another start and length. */
+  private static ListeningEvent withPlay(ListeningEvent e, Instant startedAt, long msPlayed) {
     return new ListeningEvent(
         e.eventId(),
         e.userId(),
@@ -364,23 +367,6 @@ class ListeningSinkIT {
         e.deviceId(),
         e.contextUri(),
         startedAt,
-        e.msPlayed(),
-        e.reasonStart(),
-        e.reasonEnd(),
-        e.shuffle(),
-        e.offline(),
-        e.clientTimestamp(),
-        e.country());
-  }
-
-  private static ListeningEvent withMsPlayed(ListeningEvent e, long msPlayed) {
-    return new ListeningEvent(
-        e.eventId(),
-        e.userId(),
-        e.trackId(),
-        e.deviceId(),
-        e.contextUri(),
-        e.startedAt(),
         msPlayed,
         e.reasonStart(),
         e.reasonEnd(),
